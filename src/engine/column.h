@@ -1,0 +1,75 @@
+// Column and Chunk: the columnar batch every operator consumes and produces.
+//
+// A Column is a typed vector with a null map. Its physical storage is one of int64, double or
+// string (see types.h for which logical type uses which). A Chunk is N columns of equal length.
+// Operators process a Chunk at a time (about 4096 rows) so per-row work stays in tight loops.
+//
+// Thread-safety: none; a Column is owned by one operator at a time and shared read-only after.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/logging.h"
+#include "engine/types.h"
+#include "engine/value.h"
+
+namespace basalt {
+
+class Column;
+using ColumnPtr = std::shared_ptr<Column>;
+
+class Column {
+ public:
+  explicit Column(DataType type) : type_(type), physical_(type.physical()) {}
+  static ColumnPtr Make(DataType type, size_t reserve = 0);
+  // A column of `rows` copies of `value`.
+  static ColumnPtr MakeConstant(const Value& value, size_t rows);
+
+  const DataType& type() const { return type_; }
+  PhysicalType physical() const { return physical_; }
+  size_t size() const { return nulls_.size(); }
+  bool has_nulls() const { return null_count_ > 0; }
+
+  bool IsNull(size_t row) const { return nulls_[row] != 0; }
+  int64_t GetInt(size_t row) const { return ints_[row]; }
+  double GetDouble(size_t row) const { return doubles_[row]; }
+  std::string_view GetString(size_t row) const { return strings_[row]; }
+  Value GetValue(size_t row) const;
+
+  void AppendNull();
+  void AppendInt(int64_t v) { ints_.push_back(v); nulls_.push_back(0); }
+  void AppendDouble(double v) { doubles_.push_back(v); nulls_.push_back(0); }
+  void AppendString(std::string_view v) { strings_.emplace_back(v); nulls_.push_back(0); }
+  // Appends a value, converting it to this column's physical type.
+  void AppendValue(const Value& v);
+  // Appends row `row` of `other`, which must have the same physical type.
+  void AppendFrom(const Column& other, size_t row);
+
+  // Text of a row as the MySQL text protocol sends it (callers handle NULL separately).
+  std::string FormatRow(size_t row) const;
+
+ private:
+  DataType type_;
+  PhysicalType physical_;
+  std::vector<uint8_t> nulls_;
+  size_t null_count_ = 0;
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::string> strings_;
+};
+
+struct Chunk {
+  std::vector<ColumnPtr> columns;
+  size_t num_rows = 0;
+
+  // Rows where `keep[row]` is non-zero, in order.
+  Chunk Filter(const std::vector<uint8_t>& keep) const;
+  // Rows at the given positions, in that order.
+  Chunk Take(const std::vector<uint32_t>& rows) const;
+};
+
+}  // namespace basalt

@@ -1,0 +1,229 @@
+// Abstract syntax tree produced by the parser: what the user wrote, before names are resolved.
+//
+// Every expression keeps the byte range of its source text, because MySQL names an unaliased
+// result column by the text of its expression as written (`SELECT @@version_comment` yields a
+// column named "@@version_comment").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/types.h"
+#include "engine/value.h"
+
+namespace basalt::sql {
+
+enum class VariableScope : uint8_t { kDefault, kSession, kGlobal };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+struct SelectStmt;
+
+enum class ExprKind : uint8_t {
+  kLiteral,         // value
+  kColumnRef,       // names = [db.][table.]column
+  kStar,            // names = [table] qualifier, or empty for *
+  kSystemVariable,  // name, scope
+  kUserVariable,    // name
+  kPlaceholder,     // placeholder_index
+  kFunction,        // name, children = args, distinct
+  kUnary,           // op in {"-", "+", "NOT", "~"}, children[0]
+  kBinary,          // op in {"+","-","*","/","DIV","%","=","<=>","<>","<","<=",">",">=","AND","OR","XOR","&","|","^","<<",">>"}
+  kIsNull,          // negated, children[0]
+  kIsBool,          // IS [NOT] TRUE/FALSE: negated, bool_value, children[0]
+  kLike,            // negated, children = {value, pattern[, escape]}; op = "LIKE" or "REGEXP"
+  kBetween,         // negated, children = {value, low, high}
+  kInList,          // negated, children = {value, items...}
+  kCase,            // has_case_operand; children = [operand], when1, then1, ..., [else]; has_else
+  kCast,            // cast_type, children[0]
+  kSubquery,        // subquery (scalar)
+  kExists,          // subquery
+  kInSubquery,      // negated, children[0], subquery
+  kInterval,        // children[0] = amount, name = unit (DAY, HOUR, ...)
+  kDefault,         // the DEFAULT keyword (SET x = DEFAULT)
+};
+
+struct Expr {
+  ExprKind kind;
+  uint32_t begin = 0;  // Source byte range.
+  uint32_t end = 0;
+  Value value;
+  std::vector<std::string> names;
+  std::string name;
+  std::string op;
+  VariableScope scope = VariableScope::kDefault;
+  int placeholder_index = -1;
+  bool distinct = false;
+  bool negated = false;
+  bool bool_value = false;
+  bool has_case_operand = false;
+  bool has_else = false;
+  DataType cast_type;
+  std::vector<ExprPtr> children;
+  std::shared_ptr<SelectStmt> subquery;
+
+  explicit Expr(ExprKind k) : kind(k) {}
+};
+
+struct SelectItem {
+  ExprPtr expr;
+  std::string alias;       // Empty when not given.
+  std::string expr_text;   // The item's source text, the column name when there is no alias.
+};
+
+struct TableName {
+  std::string catalog;  // Rarely used: default_catalog.db.table
+  std::string db;       // Empty = the session's current database.
+  std::string table;
+};
+
+struct TableRef {
+  TableName name;
+  std::string alias;
+  std::shared_ptr<SelectStmt> derived;  // FROM (SELECT ...) alias
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool ascending = true;
+};
+
+struct SelectStmt {
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  std::vector<TableRef> from;  // Empty for a constant SELECT (or FROM DUAL).
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  std::vector<OrderItem> order_by;
+  std::optional<int64_t> limit;
+  int64_t offset = 0;
+  bool for_update = false;
+};
+
+// SET statement: a list of assignments.
+struct SetAssignment {
+  enum class Kind : uint8_t {
+    kSystemVariable,  // [GLOBAL|SESSION] name = value
+    kUserVariable,    // @name = value
+    kNames,           // NAMES charset [COLLATE collation] | NAMES DEFAULT
+    kCharacterSet,    // CHARACTER SET charset | CHARSET charset
+    kTransaction,     // TRANSACTION ISOLATION LEVEL ... | READ ONLY | READ WRITE (accepted, no-op)
+    kPassword,        // PASSWORD [FOR user] = 'text'
+  };
+  Kind kind = Kind::kSystemVariable;
+  VariableScope scope = VariableScope::kDefault;
+  std::string name;        // variable name, charset, or user for PASSWORD FOR
+  std::string collation;   // NAMES ... COLLATE
+  ExprPtr value;           // nullptr for NAMES/CHARACTER SET/TRANSACTION
+  std::string text;        // transaction characteristic text, or password
+};
+
+struct SetStmt {
+  std::vector<SetAssignment> assignments;
+};
+
+enum class ShowKind : uint8_t {
+  kDatabases,
+  kTables,
+  kColumns,
+  kVariables,
+  kStatus,
+  kWarnings,
+  kErrors,
+  kProcesslist,
+  kFrontends,
+  kComputeNodes,
+  kBackends,
+  kCreateDatabase,
+  kCreateTable,
+  kCharset,
+  kCollation,
+  kEngines,
+  kPlugins,
+  kGrants,
+  kIndex,
+  kTableStatus,
+  kCatalogs,
+  kUsers,
+  kProcedureStatus,
+  kFunctionStatus,
+  kTriggers,
+  kPrivileges,
+  kFrontendConfig,   // ADMIN SHOW FRONTEND CONFIG
+};
+
+struct ShowStmt {
+  ShowKind kind;
+  bool full = false;
+  VariableScope scope = VariableScope::kDefault;
+  std::string db;             // FROM/IN db
+  TableName table;            // SHOW COLUMNS FROM t, SHOW CREATE TABLE t
+  std::string target;         // SHOW CREATE DATABASE name, SHOW GRANTS FOR user
+  std::optional<std::string> like;
+  ExprPtr where;
+};
+
+struct UserIdentity {
+  std::string user;
+  std::string host = "%";
+};
+
+enum class StatementKind : uint8_t {
+  kSelect,
+  kSet,
+  kShow,
+  kUse,
+  kCreateDatabase,
+  kDropDatabase,
+  kCreateUser,
+  kAlterUser,
+  kDropUser,
+  kKill,
+  kTransaction,  // BEGIN / START TRANSACTION / COMMIT / ROLLBACK (no-ops for now)
+  kAlterSystem,
+  kDescribe,
+  kEmpty,        // only comments / semicolons
+};
+
+struct Statement {
+  StatementKind kind;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  std::unique_ptr<SelectStmt> select;
+  std::unique_ptr<SetStmt> set;
+  std::unique_ptr<ShowStmt> show;
+
+  // USE / CREATE DATABASE / DROP DATABASE
+  std::string db;
+  bool if_not_exists = false;
+  bool if_exists = false;
+  bool force = false;
+  std::vector<std::pair<std::string, std::string>> properties;
+
+  // CREATE/ALTER/DROP USER
+  UserIdentity user;
+  std::optional<std::string> password;         // IDENTIFIED BY 'plain'
+  std::optional<std::string> password_hash;    // IDENTIFIED BY PASSWORD '*HEX' / WITH ... AS
+  // KILL
+  bool kill_query_only = false;
+  ExprPtr kill_id;
+  // Transaction statement word: BEGIN, COMMIT, ROLLBACK
+  std::string transaction_word;
+  // ALTER SYSTEM ADD|DROP COMPUTE NODE "host:port", ...
+  std::string alter_system_action;  // "ADD" or "DROP"
+  std::string alter_system_target;  // "COMPUTE NODE", "BACKEND", "FOLLOWER", "OBSERVER"
+  std::vector<std::string> host_ports;
+  // DESCRIBE table
+  TableName table;
+
+  int num_placeholders = 0;
+
+  explicit Statement(StatementKind k) : kind(k) {}
+};
+
+}  // namespace basalt::sql
