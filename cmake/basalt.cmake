@@ -12,7 +12,8 @@ function(basalt_test name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+  # Test names are prefixed with the binary name so `ctest -R journal` selects a module's tests.
+  gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
 endfunction()
 
 # basalt_fuzzer(NAME SRCS x_fuzzer.cc DEPS lib) -> a libFuzzer binary, only with BASALT_FUZZ.
