@@ -1,0 +1,58 @@
+#include "cn/service/cn_options.h"
+
+namespace basalt::cn {
+
+#ifndef BASALT_VERSION
+#define BASALT_VERSION "0.0.0"
+#endif
+
+const std::vector<ConfigKey>& CnConfigKeys() {
+  static const std::vector<ConfigKey> kKeys = {
+      {"host", "127.0.0.1", "address all CN servers bind (0.0.0.0 for every interface)"},
+      {"be_port", "9060", "gRPC port of the CN service (fragments, ingest tasks)"},
+      {"be_http_port", "8040", "HTTP port: /api/health, /metrics"},
+      {"heartbeat_service_port", "9050", "gRPC port the FE sends heartbeats to"},
+      {"brpc_port", "8060", "data-exchange port reported to the FE"},
+      {"starlet_port", "9070", "shared-data storage service port reported to the FE"},
+      {"storage_root_path", "", "local cache directory; empty disables the local cache"},
+      {"priority_networks", "", "CIDR list choosing the IP this node advertises"},
+      {"sys_log_level", "INFO", "minimum log level: INFO, WARNING, ERROR, FATAL"},
+      {"sys_log_dir", "", "directory for cn.log; logs always go to stderr as well"},
+  };
+  return kKeys;
+}
+
+namespace {
+
+Result<int> GetPort(const Config& config, const char* key, int fallback) {
+  ASSIGN_OR_RETURN(int64_t value, config.GetInt(key, fallback));
+  if (value < 0 || value > 65535) {
+    return Status::InvalidArgument("config `" + std::string(key) +
+                                   "` must be a port in 0..65535, got " + std::to_string(value));
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
+Result<CnOptions> CnOptionsFromConfig(const Config& config) {
+  CnOptions options;
+  options.host = config.GetString("host", options.host);
+  if (options.host.empty()) return Status::InvalidArgument("config `host` must not be empty");
+  ASSIGN_OR_RETURN(options.be_port, GetPort(config, "be_port", options.be_port));
+  ASSIGN_OR_RETURN(options.http_port, GetPort(config, "be_http_port", options.http_port));
+  ASSIGN_OR_RETURN(options.heartbeat_port,
+                   GetPort(config, "heartbeat_service_port", options.heartbeat_port));
+  ASSIGN_OR_RETURN(options.brpc_port, GetPort(config, "brpc_port", options.brpc_port));
+  ASSIGN_OR_RETURN(options.starlet_port, GetPort(config, "starlet_port", options.starlet_port));
+  options.storage_root_path = config.GetString("storage_root_path");
+  options.priority_networks = config.GetString("priority_networks");
+  options.sys_log_level = config.GetString("sys_log_level", options.sys_log_level);
+  options.sys_log_dir = config.GetString("sys_log_dir");
+  options.version = CnVersion();
+  return options;
+}
+
+std::string CnVersion() { return std::string("basalt-") + BASALT_VERSION; }
+
+}  // namespace basalt::cn
