@@ -103,6 +103,12 @@ struct SelectStmt {
   std::optional<int64_t> limit;
   int64_t offset = 0;
   bool for_update = false;
+
+  // Set operation: when non-empty this node is `members[0] UNION [ALL] members[1] ...` and only
+  // order_by / limit / offset above apply (to the combined result). union_all[i] describes the
+  // operator before members[i] (index 0 unused).
+  std::vector<std::shared_ptr<SelectStmt>> union_members;
+  std::vector<bool> union_all;
 };
 
 // SET statement: a list of assignments.

@@ -174,6 +174,34 @@ class Parser {
   }
 
   Result<std::shared_ptr<SelectStmt>> ParseSelect() {
+    ASSIGN_OR_RETURN(std::shared_ptr<SelectStmt> first, ParseSelectCore());
+    if (!IsWord("UNION") && !IsWord("EXCEPT") && !IsWord("INTERSECT") && !IsWord("MINUS")) return first;
+    auto node = std::make_shared<SelectStmt>();
+    node->union_members.push_back(std::move(first));
+    node->union_all.push_back(false);
+    while (IsWord("UNION") || IsWord("EXCEPT") || IsWord("INTERSECT") || IsWord("MINUS")) {
+      if (!IsWord("UNION")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "EXCEPT / INTERSECT are not supported yet");
+      }
+      Advance();
+      bool all = AcceptWord("ALL");
+      if (!all) AcceptWord("DISTINCT");
+      ASSIGN_OR_RETURN(std::shared_ptr<SelectStmt> member, ParseSelectCore());
+      node->union_members.push_back(std::move(member));
+      node->union_all.push_back(all);
+    }
+    // A trailing ORDER BY / LIMIT after the last member applies to the whole union (MySQL).
+    SelectStmt& last = *node->union_members.back();
+    node->order_by = std::move(last.order_by);
+    last.order_by.clear();
+    node->limit = last.limit;
+    node->offset = last.offset;
+    last.limit.reset();
+    last.offset = 0;
+    return node;
+  }
+
+  Result<std::shared_ptr<SelectStmt>> ParseSelectCore() {
     if (AcceptOp("(")) {
       ASSIGN_OR_RETURN(auto inner, ParseSelect());
       RETURN_IF_ERROR(ExpectOp(")"));
@@ -261,9 +289,6 @@ class Parser {
     if (AcceptWord("FOR")) {
       RETURN_IF_ERROR(ExpectWord("UPDATE"));
       select->for_update = true;
-    }
-    if (IsWord("UNION") || IsWord("EXCEPT") || IsWord("INTERSECT") || IsWord("MINUS")) {
-      return Status::Sql(sql_errors::kNotSupportedYet, "set operations (UNION/EXCEPT/INTERSECT) are not supported yet");
     }
     return select;
   }

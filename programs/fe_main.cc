@@ -1,0 +1,225 @@
+// basalt-fe: the frontend. Reads fe.conf (StarRocks key names) and --key=value flags, recovers the
+// catalog from its journal, then serves MySQL clients (query_port), HTTP (http_port) and compute
+// node heartbeats until SIGTERM or SIGINT.
+//
+// Exit codes: 0 after a clean shutdown; 1 for invalid configuration, a port that cannot be bound,
+// or a damaged journal (the message names the file and offset).
+
+#include <grpc/support/log.h>
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "common/config.h"
+#include "common/http/http_server.h"
+#include "common/io/local_file_system.h"
+#include "common/logging.h"
+#include "common/metrics/metrics.h"
+#include "common/string_util.h"
+#include "fe/catalog/catalog.h"
+#include "fe/cluster/cn_client.h"
+#include "fe/cluster/compute_node_manager.h"
+#include "fe/mysql/mysql_server.h"
+#include "fe/qe/fe_context.h"
+
+namespace {
+
+using basalt::Config;
+using basalt::ConfigKey;
+using basalt::Status;
+
+constexpr char kDescription[] =
+    "Basalt frontend: MySQL protocol, catalog and journal, planning and load scheduling.\n"
+    "Options come from --conf FILE (fe.conf, `key = value` lines) and --key=value flags,\n"
+    "which override the file.";
+
+std::vector<ConfigKey> FeConfigKeys() {
+  std::vector<ConfigKey> keys = {
+      {"query_port", "9030", "MySQL protocol port"},
+      {"http_port", "8030", "HTTP port (/api/health, /metrics)"},
+      {"rpc_port", "9020", "RPC port compute nodes report to"},
+      {"edit_log_port", "9010", "Reported in SHOW FRONTENDS (single-FE clusters do not use it)"},
+      {"query_host", "0.0.0.0", "Address the MySQL and HTTP servers bind to"},
+      {"frontend_address", "127.0.0.1", "Address this FE advertises to compute nodes and in SHOW FRONTENDS"},
+      {"meta_dir", "./meta", "Directory of the journal and catalog images (the FE's only durable state)"},
+      {"sys_log_dir", "", "Directory for fe.log; empty logs to stderr only"},
+      {"sys_log_level", "INFO", "INFO, WARNING, ERROR or FATAL"},
+      {"qe_max_connection", "4096", "Maximum MySQL connections"},
+      {"checkpoint_interval_second", "60", "How often the catalog image is rewritten when the journal grew"},
+      {"run_mode", "shared_data", "StarRocks run mode; Basalt always runs shared_data"},
+      {"cloud_native_storage_type", "S3", "Object storage type of the built-in volume (S3)"},
+      {"priority_networks", "", "Accepted for StarRocks compatibility"},
+  };
+  for (const ConfigKey& k : basalt::fe::ComputeNodeManagerConfigKeys()) keys.push_back(k);
+  for (const char* s3 : {"aws_s3_path", "aws_s3_endpoint", "aws_s3_region", "aws_s3_access_key", "aws_s3_secret_key",
+                         "aws_s3_use_instance_profile", "aws_s3_use_aws_sdk_default_behavior", "aws_s3_iam_role_arn",
+                         "aws_s3_external_id", "enable_load_volume_from_conf", "cloud_native_meta_port", "JAVA_OPTS",
+                         "LOG_DIR", "DATE"}) {
+    keys.push_back({s3, "", "Accepted for StarRocks compatibility (shared-data storage settings)"});
+  }
+  return keys;
+}
+
+void ForwardGrpcLog(gpr_log_func_args* args) {
+  basalt::LogLevel level = basalt::LogLevel::kWarning;
+  if (args->severity == GPR_LOG_SEVERITY_DEBUG) level = basalt::LogLevel::kDebug;
+  if (args->severity == GPR_LOG_SEVERITY_INFO) level = basalt::LogLevel::kInfo;
+  if (level < basalt::MinLogLevel()) return;
+  basalt::LogMessage(level, args->file, args->line).stream() << "grpc: " << args->message;
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "basalt-fe: %s\n", message.c_str());
+  LOG(ERROR) << message;
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  auto command_line = basalt::ParseCommandLine(argc, argv);
+  if (!command_line.ok()) return Fail(command_line.status().message());
+  std::vector<ConfigKey> keys = FeConfigKeys();
+  if (command_line->help) {
+    std::fputs(basalt::ConfigHelpText("basalt-fe", kDescription, keys).c_str(), stdout);
+    return 0;
+  }
+  Config config(keys);
+  if (!command_line->conf_path.empty()) {
+    if (Status st = config.LoadFile(command_line->conf_path); !st.ok()) return Fail(st.message());
+  }
+  for (auto& [key, value] : command_line->overrides) config.Set(key, value);
+
+  basalt::LogLevel level = basalt::LogLevel::kInfo;
+  std::string level_text = config.GetString("sys_log_level");
+  if (!basalt::ParseLogLevel(basalt::ToUpper(level_text), &level) && !basalt::EqualsIgnoreCase(level_text, "fatal")) {
+    return Fail("config `sys_log_level` must be INFO, WARNING, ERROR or FATAL, got `" + level_text + "`");
+  }
+  std::string log_dir = config.GetString("sys_log_dir");
+  if (!log_dir.empty()) std::filesystem::create_directories(log_dir);
+  basalt::InitLogging(level, log_dir.empty() ? "" : log_dir + "/fe.log");
+  gpr_set_log_function(ForwardGrpcLog);
+  for (const std::string& key : config.UnknownKeys()) LOG(WARNING) << "ignoring unknown config key `" << key << "`";
+  if (!basalt::EqualsIgnoreCase(config.GetString("run_mode"), "shared_data")) {
+    return Fail("config `run_mode` must be shared_data (Basalt has no shared_nothing mode), got `" +
+                config.GetString("run_mode") + "`");
+  }
+
+  auto int_key = [&](const char* key) -> basalt::Result<int64_t> { return config.GetInt(key, 0); };
+  basalt::fe::FrontendInfo frontend;
+  frontend.host = config.GetString("frontend_address");
+  for (auto [key, target] : {std::pair{"query_port", &frontend.query_port}, std::pair{"http_port", &frontend.http_port},
+                             std::pair{"rpc_port", &frontend.rpc_port}, std::pair{"edit_log_port", &frontend.edit_log_port}}) {
+    auto v = int_key(key);
+    if (!v.ok()) return Fail(v.status().message());
+    if (*v < 0 || *v > 65535) return Fail(std::string("config `") + key + "` must be a port number");
+    *target = static_cast<int>(*v);
+  }
+  frontend.start_time_ms = basalt::fe::NowMillis();
+  auto max_connections = int_key("qe_max_connection");
+  auto checkpoint_seconds = int_key("checkpoint_interval_second");
+  if (!max_connections.ok()) return Fail(max_connections.status().message());
+  if (!checkpoint_seconds.ok()) return Fail(checkpoint_seconds.status().message());
+
+  // Signals: blocked before any thread starts, received by sigwait below.
+  sigset_t shutdown_signals;
+  sigemptyset(&shutdown_signals);
+  sigaddset(&shutdown_signals, SIGTERM);
+  sigaddset(&shutdown_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  // Cluster membership at runtime; the catalog tells it about nodes as journal entries apply.
+  auto cn_options = basalt::fe::ComputeNodeManagerOptionsFromConfig(config);
+  if (!cn_options.ok()) return Fail(cn_options.status().message());
+  cn_options->fe_host = frontend.host;
+  cn_options->fe_rpc_port = frontend.rpc_port;
+  basalt::fe::ComputeNodeManager compute_nodes(*cn_options, basalt::fe::MakeGrpcCnClient());
+  basalt::fe::Catalog catalog;
+  catalog.SetComputeNodeListener([&compute_nodes](const basalt::proto::ComputeNodeMeta& node, bool added) {
+    if (added) {
+      Status st = compute_nodes.AddNode(node.id(), node.host(), node.heartbeat_port());
+      if (!st.ok()) LOG(WARNING) << "compute node " << node.id() << ": " << st.message();
+    } else {
+      compute_nodes.RemoveNode(node.id());
+    }
+  });
+
+  std::string meta_dir = config.GetString("meta_dir");
+  auto meta = basalt::fe::MetaStore::Open(basalt::LocalFileSystem::Default(), meta_dir, &catalog);
+  if (!meta.ok()) return Fail("cannot open the catalog in " + meta_dir + ": " + meta.status().message());
+
+  basalt::MetricRegistry metrics;
+  basalt::fe::GlobalVariables globals;
+  basalt::fe::SessionRegistry sessions;
+  basalt::fe::FeContext context;
+  context.catalog = &catalog;
+  context.meta = meta->get();
+  context.globals = &globals;
+  context.sessions = &sessions;
+  context.compute_nodes = &compute_nodes;
+  context.config = &config;
+  context.frontend = frontend;
+
+  basalt::fe::mysql::MysqlServerOptions mysql_options;
+  mysql_options.host = config.GetString("query_host");
+  mysql_options.port = frontend.query_port;
+  mysql_options.max_connections = static_cast<int>(*max_connections);
+  basalt::fe::mysql::MysqlServer mysql(mysql_options, &context, &metrics);
+  if (Status st = mysql.Start(); !st.ok()) return Fail(st.message());
+
+  basalt::HttpServer http(config.GetString("query_host"), frontend.http_port);
+  http.Handle("GET", "/api/health", [&](const basalt::HttpRequest&) {
+    return basalt::HttpResponse::Json(200, "{\"status\":\"OK\",\"msg\":\"Success\",\"journal_seq\":" +
+                                               std::to_string((*meta)->last_seq()) + "}");
+  });
+  http.Handle("GET", "/metrics", [&](const basalt::HttpRequest&) {
+    basalt::HttpResponse r = basalt::HttpResponse::Text(200, metrics.RenderPrometheus());
+    r.content_type = "text/plain; version=0.0.4";
+    return r;
+  });
+  if (Status st = http.Start(); !st.ok()) {
+    mysql.Stop();
+    return Fail(st.message());
+  }
+  compute_nodes.Start();
+
+  // Rewrites the catalog image now and then so restarts replay a short journal tail.
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool stopping = false;
+  std::thread checkpointer([&] {
+    std::unique_lock lock(checkpoint_mu);
+    while (!checkpoint_cv.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, *checkpoint_seconds)),
+                                   [&] { return stopping; })) {
+      if (Status st = (*meta)->Checkpoint(); !st.ok()) LOG(WARNING) << "checkpoint failed: " << st.message();
+    }
+  });
+
+  LOG(INFO) << "basalt-fe " << frontend.version << " ready: query_port=" << mysql.port()
+            << " http_port=" << frontend.http_port << " meta_dir=" << meta_dir;
+  std::fprintf(stderr, "basalt-fe ready: mysql -h127.0.0.1 -P%d -uroot\n", mysql.port());
+
+  int received = 0;
+  sigwait(&shutdown_signals, &received);
+  LOG(INFO) << "received " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down";
+  {
+    std::lock_guard lock(checkpoint_mu);
+    stopping = true;
+  }
+  checkpoint_cv.notify_all();
+  checkpointer.join();
+  mysql.Stop();
+  http.Stop();
+  compute_nodes.Stop();
+  if (Status st = (*meta)->Checkpoint(); !st.ok()) LOG(WARNING) << "final checkpoint failed: " << st.message();
+  LOG(INFO) << "basalt-fe stopped";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }

@@ -1,0 +1,203 @@
+#include "fe/catalog/catalog.h"
+
+#include <chrono>
+#include <mutex>
+
+#include "common/logging.h"
+
+namespace basalt::fe {
+
+Catalog::Catalog() = default;
+
+void Catalog::SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool)> listener) {
+  std::unique_lock lock(mu_);
+  compute_node_listener_ = std::move(listener);
+}
+
+Status Catalog::Apply(const proto::JournalEntry& entry) {
+  std::function<void()> notify;
+  {
+    std::unique_lock lock(mu_);
+    switch (entry.entry_case()) {
+      case proto::JournalEntry::kCreateDatabase: {
+        const auto& db = entry.create_database().database();
+        if (databases_.count(db.name())) return Status::Corruption("journal creates existing database " + db.name());
+        databases_[db.name()] = db;
+        next_id_ = std::max(next_id_, db.id() + 1);
+        break;
+      }
+      case proto::JournalEntry::kDropDatabase: {
+        if (!databases_.erase(entry.drop_database().name())) {
+          return Status::Corruption("journal drops missing database " + entry.drop_database().name());
+        }
+        break;
+      }
+      case proto::JournalEntry::kUpsertUser:
+        users_[entry.upsert_user().user().name()] = entry.upsert_user().user();
+        break;
+      case proto::JournalEntry::kDropUser:
+        if (!users_.erase(entry.drop_user().name())) {
+          return Status::Corruption("journal drops missing user " + entry.drop_user().name());
+        }
+        break;
+      case proto::JournalEntry::kAddComputeNode: {
+        const auto& node = entry.add_compute_node().node();
+        compute_nodes_[node.id()] = node;
+        next_id_ = std::max(next_id_, node.id() + 1);
+        if (compute_node_listener_) notify = [l = compute_node_listener_, node] { l(node, true); };
+        break;
+      }
+      case proto::JournalEntry::kDropComputeNode: {
+        auto it = compute_nodes_.find(entry.drop_compute_node().id());
+        if (it == compute_nodes_.end()) {
+          return Status::Corruption("journal drops missing compute node " + std::to_string(entry.drop_compute_node().id()));
+        }
+        proto::ComputeNodeMeta node = it->second;
+        compute_nodes_.erase(it);
+        if (compute_node_listener_) notify = [l = compute_node_listener_, node] { l(node, false); };
+        break;
+      }
+      case proto::JournalEntry::ENTRY_NOT_SET:
+        return Status::Corruption("journal entry of unknown kind (written by a newer FE?)");
+    }
+  }
+  if (notify) notify();
+  return Status::OK();
+}
+
+Status Catalog::LoadImage(const proto::CatalogImage& image) {
+  std::vector<proto::ComputeNodeMeta> nodes;
+  std::function<void(const proto::ComputeNodeMeta&, bool)> listener;
+  {
+    std::unique_lock lock(mu_);
+    next_id_ = image.next_id();
+    databases_.clear();
+    users_.clear();
+    compute_nodes_.clear();
+    for (const auto& db : image.databases()) databases_[db.name()] = db;
+    for (const auto& user : image.users()) users_[user.name()] = user;
+    for (const auto& node : image.compute_nodes()) {
+      compute_nodes_[node.id()] = node;
+      nodes.push_back(node);
+    }
+    listener = compute_node_listener_;
+  }
+  if (listener) {
+    for (const auto& node : nodes) listener(node, true);
+  }
+  return Status::OK();
+}
+
+proto::CatalogImage Catalog::SnapshotImage() const {
+  std::shared_lock lock(mu_);
+  proto::CatalogImage image;
+  image.set_next_id(next_id_);
+  for (const auto& [name, db] : databases_) *image.add_databases() = db;
+  for (const auto& [name, user] : users_) *image.add_users() = user;
+  for (const auto& [id, node] : compute_nodes_) *image.add_compute_nodes() = node;
+  return image;
+}
+
+std::optional<proto::DatabaseMeta> Catalog::FindDatabase(std::string_view name) const {
+  std::shared_lock lock(mu_);
+  auto it = databases_.find(name);
+  if (it == databases_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<proto::DatabaseMeta> Catalog::ListDatabases() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::DatabaseMeta> out;
+  for (const auto& [name, db] : databases_) out.push_back(db);
+  return out;
+}
+
+std::optional<proto::UserMeta> Catalog::FindUser(std::string_view name) const {
+  std::shared_lock lock(mu_);
+  auto it = users_.find(name);
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<proto::UserMeta> Catalog::ListUsers() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::UserMeta> out;
+  for (const auto& [name, user] : users_) out.push_back(user);
+  return out;
+}
+
+std::vector<proto::ComputeNodeMeta> Catalog::ListComputeNodes() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::ComputeNodeMeta> out;
+  for (const auto& [id, node] : compute_nodes_) out.push_back(node);
+  return out;
+}
+
+std::optional<proto::ComputeNodeMeta> Catalog::FindComputeNode(std::string_view host, int port) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [id, node] : compute_nodes_) {
+    if (node.host() == host && node.heartbeat_port() == port) return node;
+  }
+  return std::nullopt;
+}
+
+int64_t Catalog::PeekNextId() const {
+  std::shared_lock lock(mu_);
+  return next_id_;
+}
+
+Result<std::unique_ptr<MetaStore>> MetaStore::Open(FileSystem* fs, const std::string& meta_dir, Catalog* catalog) {
+  std::unique_ptr<MetaStore> store(new MetaStore(catalog, meta_dir));
+  RETURN_IF_ERROR(fs->CreateDirs(meta_dir));
+  Journal::Callbacks callbacks;
+  callbacks.load_image = [catalog](uint64_t, std::string_view bytes) -> Status {
+    proto::CatalogImage image;
+    if (!image.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return Status::Corruption("catalog image does not parse");
+    }
+    return catalog->LoadImage(image);
+  };
+  callbacks.apply = [catalog](uint64_t seq, std::string_view payload) -> Status {
+    proto::JournalEntry entry;
+    if (!entry.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      return Status::Corruption("journal entry " + std::to_string(seq) + " does not parse");
+    }
+    return catalog->Apply(entry);
+  };
+  ASSIGN_OR_RETURN(store->journal_, Journal::Open(fs, meta_dir, JournalOptions(), std::move(callbacks)));
+  LOG(INFO) << "catalog recovered from " << meta_dir << ": journal at seq " << store->journal_->last_seq()
+            << ", " << catalog->ListDatabases().size() << " databases, " << catalog->ListComputeNodes().size()
+            << " compute nodes";
+  if (!catalog->FindUser("root")) {
+    proto::JournalEntry entry;
+    auto* user = entry.mutable_upsert_user()->mutable_user();
+    user->set_name("root");
+    user->set_host("%");
+    RETURN_IF_ERROR(store->Submit(std::move(entry)).status());
+    LOG(INFO) << "created user root with an empty password";
+  }
+  return store;
+}
+
+Result<uint64_t> MetaStore::Submit(proto::JournalEntry entry,
+                                   const std::function<Status(const Catalog&, proto::JournalEntry*)>& validate) {
+  std::lock_guard lock(ddl_mu_);
+  if (validate) RETURN_IF_ERROR(validate(*catalog_, &entry));
+  entry.set_timestamp_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count());
+  std::string payload;
+  if (!entry.SerializeToString(&payload)) return Status::Internal("cannot serialize journal entry");
+  return journal_->Append(payload);
+}
+
+Status MetaStore::Checkpoint() {
+  std::lock_guard lock(ddl_mu_);
+  uint64_t seq = journal_->last_seq();
+  if (seq == 0 || seq == journal_->image_seq()) return Status::OK();
+  std::string bytes;
+  if (!catalog_->SnapshotImage().SerializeToString(&bytes)) return Status::Internal("cannot serialize catalog image");
+  return journal_->WriteImage(seq, bytes);
+}
+
+}  // namespace basalt::fe

@@ -1,0 +1,46 @@
+// Binder: resolves names and types in a parsed expression and builds an engine Expr.
+//
+// Session-dependent functions (DATABASE(), USER(), CONNECTION_ID(), NOW(), ...) and variables
+// (@@x, @x) are constant within a statement, so they are folded to literals here and the engine
+// stays free of session state.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/expr.h"
+#include "fe/qe/fe_context.h"
+#include "fe/sql/ast.h"
+
+namespace basalt::fe {
+
+// The columns an expression may reference: (table alias, column name, type), by position.
+struct BindColumn {
+  std::string table;  // alias or table name; matched case-insensitively
+  std::string name;
+  DataType type;
+};
+
+struct BindContext {
+  const FeContext* fe = nullptr;
+  Session* session = nullptr;
+  std::vector<BindColumn> columns;
+  // Values bound to `?` placeholders (prepared statements).
+  const std::vector<Value>* parameters = nullptr;
+  // Runs an uncorrelated scalar subquery and returns its single value.
+  std::function<Result<Value>(const sql::SelectStmt&)> scalar_subquery;
+  // Parsed sub-expressions already computed into a column (aggregate results): binding one of
+  // these nodes yields a reference to that column instead.
+  std::map<const sql::Expr*, size_t> substitutions;
+};
+
+Result<ExprPtr> BindExpr(const sql::Expr& expr, BindContext& ctx);
+
+// Value of @@name for this session: 1193 "Unknown system variable" when not defined.
+Result<Value> ReadSystemVariable(Session& session, const FeContext& fe, const std::string& name,
+                                 sql::VariableScope scope);
+
+}  // namespace basalt::fe

@@ -1,0 +1,49 @@
+// Executes one parsed statement for a session and produces a QueryResult.
+//
+// FE-local statements (SET, SHOW, DDL, constant SELECT, information_schema) run here. Queries over
+// user tables are planned into fragments for the compute nodes by the query engine.
+#pragma once
+
+#include <vector>
+
+#include "common/status.h"
+#include "fe/qe/fe_context.h"
+#include "fe/qe/query_result.h"
+#include "fe/sql/ast.h"
+
+namespace basalt::fe {
+
+class Executor {
+ public:
+  Executor(FeContext* fe, Session* session) : fe_(fe), session_(session) {}
+
+  // `parameters` binds `?` placeholders of a prepared statement.
+  Result<QueryResult> Execute(const sql::Statement& stmt, const std::vector<Value>* parameters = nullptr);
+
+ private:
+  Result<QueryResult> ExecuteSelect(const sql::SelectStmt& select);
+  Result<QueryResult> ExecuteUnion(const sql::SelectStmt& select);
+  int64_t EffectiveLimit(const sql::SelectStmt& select) const;
+  Result<QueryResult> ExecuteSet(const sql::SetStmt& set);
+  Result<QueryResult> ExecuteShow(const sql::ShowStmt& show);
+  Result<QueryResult> ExecuteUse(const std::string& db);
+  Result<QueryResult> ExecuteCreateDatabase(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteDropDatabase(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteUserStatement(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteKill(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteAlterSystem(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteDescribe(const sql::TableName& table);
+
+  Result<Value> EvaluateScalar(const sql::Expr& expr);
+  Result<Value> ScalarSubquery(const sql::SelectStmt& select);
+  Status SetPassword(const std::string& user, const std::string& password);
+
+  FeContext* fe_;
+  Session* session_;
+  const std::vector<Value>* parameters_ = nullptr;
+};
+
+// SHA1(SHA1(password)), what mysql_native_password verifies against; empty for no password.
+std::string NativePasswordHash(std::string_view password);
+
+}  // namespace basalt::fe

@@ -1,0 +1,55 @@
+// Everything a statement may need from the running FE, passed explicitly instead of globals.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "fe/catalog/catalog.h"
+#include "fe/qe/session.h"
+#include "fe/qe/variables.h"
+
+namespace basalt::fe {
+
+class ComputeNodeManager;
+
+// Live sessions, for SHOW PROCESSLIST and KILL. Thread-safe.
+class SessionRegistry {
+ public:
+  void Add(std::shared_ptr<Session> session);
+  void Remove(uint32_t connection_id);
+  std::shared_ptr<Session> Find(uint32_t connection_id) const;
+  std::vector<std::shared_ptr<Session>> List() const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<uint32_t, std::shared_ptr<Session>> sessions_;
+};
+
+struct FrontendInfo {
+  std::string host = "127.0.0.1";
+  int query_port = 9030;
+  int http_port = 8030;
+  int rpc_port = 9020;
+  int edit_log_port = 9010;
+  int64_t start_time_ms = 0;
+  std::string version = "0.1.0";
+};
+
+struct FeContext {
+  Catalog* catalog = nullptr;
+  MetaStore* meta = nullptr;
+  GlobalVariables* globals = nullptr;
+  SessionRegistry* sessions = nullptr;
+  ComputeNodeManager* compute_nodes = nullptr;  // Null in unit tests without a cluster.
+  const Config* config = nullptr;
+  FrontendInfo frontend;
+};
+
+}  // namespace basalt::fe

@@ -1,0 +1,278 @@
+#include "fe/qe/system_tables.h"
+
+#include <functional>
+
+#include "common/string_util.h"
+
+namespace basalt::fe {
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+struct TableDef {
+  std::string name;
+  // Column name and type letter: 'S' varchar, 'I' bigint.
+  std::vector<std::pair<std::string, char>> columns;
+  std::function<std::vector<Row>(const FeContext&, Session&)> rows;
+};
+
+std::vector<Row> NoRows(const FeContext&, Session&) { return {}; }
+
+std::vector<std::string> SortedDatabaseNames(const FeContext& fe) {
+  std::vector<std::string> names = {kInformationSchema};
+  for (const auto& db : fe.catalog->ListDatabases()) names.push_back(db.name());
+  return names;
+}
+
+const std::vector<TableDef>& Defs();
+
+const std::vector<TableDef>& Defs() {
+  static const auto* kDefs = new std::vector<TableDef>{
+      {"SCHEMATA",
+       {{"CATALOG_NAME", 'S'}, {"SCHEMA_NAME", 'S'}, {"DEFAULT_CHARACTER_SET_NAME", 'S'},
+        {"DEFAULT_COLLATION_NAME", 'S'}, {"SQL_PATH", 'S'}, {"DEFAULT_ENCRYPTION", 'S'}},
+       [](const FeContext& fe, Session&) {
+         std::vector<Row> rows;
+         for (const std::string& db : SortedDatabaseNames(fe)) {
+           rows.push_back({"def", db, "utf8mb4", "utf8mb4_0900_ai_ci", std::nullopt, "NO"});
+         }
+         return rows;
+       }},
+      {"TABLES",
+       {{"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"TABLE_TYPE", 'S'}, {"ENGINE", 'S'},
+        {"VERSION", 'I'}, {"ROW_FORMAT", 'S'}, {"TABLE_ROWS", 'I'}, {"AVG_ROW_LENGTH", 'I'}, {"DATA_LENGTH", 'I'},
+        {"MAX_DATA_LENGTH", 'I'}, {"INDEX_LENGTH", 'I'}, {"DATA_FREE", 'I'}, {"AUTO_INCREMENT", 'I'},
+        {"CREATE_TIME", 'S'}, {"UPDATE_TIME", 'S'}, {"CHECK_TIME", 'S'}, {"TABLE_COLLATION", 'S'},
+        {"CHECKSUM", 'I'}, {"CREATE_OPTIONS", 'S'}, {"TABLE_COMMENT", 'S'}},
+       [](const FeContext&, Session&) {
+         std::vector<Row> rows;
+         for (const std::string& t : SystemTableNames()) {
+           rows.push_back({"def", kInformationSchema, t, "SYSTEM VIEW", "MEMORY", "10", "Fixed", "0", "0", "0", "0", "0",
+                           "0", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "utf8mb4_0900_ai_ci",
+                           std::nullopt, "", ""});
+         }
+         return rows;
+       }},
+      {"COLUMNS",
+       {{"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"COLUMN_NAME", 'S'},
+        {"ORDINAL_POSITION", 'I'}, {"COLUMN_DEFAULT", 'S'}, {"IS_NULLABLE", 'S'}, {"DATA_TYPE", 'S'},
+        {"CHARACTER_MAXIMUM_LENGTH", 'I'}, {"CHARACTER_OCTET_LENGTH", 'I'}, {"NUMERIC_PRECISION", 'I'},
+        {"NUMERIC_SCALE", 'I'}, {"DATETIME_PRECISION", 'I'}, {"CHARACTER_SET_NAME", 'S'}, {"COLLATION_NAME", 'S'},
+        {"COLUMN_TYPE", 'S'}, {"COLUMN_KEY", 'S'}, {"EXTRA", 'S'}, {"PRIVILEGES", 'S'}, {"COLUMN_COMMENT", 'S'},
+        {"GENERATION_EXPRESSION", 'S'}, {"SRS_ID", 'I'}},
+       [](const FeContext&, Session&) {
+         // information_schema's own columns, so tools can describe the system views.
+         std::vector<Row> rows;
+         for (const TableDef& def : Defs()) {
+           int pos = 1;
+           for (const auto& [name, type] : def.columns) {
+             bool is_int = type == 'I';
+             rows.push_back({"def", kInformationSchema, def.name, name, std::to_string(pos++), std::nullopt, "YES",
+                             is_int ? "bigint" : "varchar", is_int ? std::nullopt : std::optional<std::string>("65533"),
+                             is_int ? std::nullopt : std::optional<std::string>("262132"),
+                             is_int ? std::optional<std::string>("19") : std::nullopt,
+                             is_int ? std::optional<std::string>("0") : std::nullopt, std::nullopt,
+                             is_int ? std::nullopt : std::optional<std::string>("utf8mb4"),
+                             is_int ? std::nullopt : std::optional<std::string>("utf8mb4_0900_ai_ci"),
+                             is_int ? "bigint(20)" : "varchar(65533)", "", "", "select", "", "", std::nullopt});
+           }
+         }
+         return rows;
+       }},
+      {"VIEWS",
+       {{"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"VIEW_DEFINITION", 'S'},
+        {"CHECK_OPTION", 'S'}, {"IS_UPDATABLE", 'S'}, {"DEFINER", 'S'}, {"SECURITY_TYPE", 'S'},
+        {"CHARACTER_SET_CLIENT", 'S'}, {"COLLATION_CONNECTION", 'S'}},
+       NoRows},
+      {"STATISTICS",
+       {{"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"NON_UNIQUE", 'I'}, {"INDEX_SCHEMA", 'S'},
+        {"INDEX_NAME", 'S'}, {"SEQ_IN_INDEX", 'I'}, {"COLUMN_NAME", 'S'}, {"COLLATION", 'S'}, {"CARDINALITY", 'I'},
+        {"SUB_PART", 'I'}, {"PACKED", 'S'}, {"NULLABLE", 'S'}, {"INDEX_TYPE", 'S'}, {"COMMENT", 'S'},
+        {"INDEX_COMMENT", 'S'}, {"IS_VISIBLE", 'S'}, {"EXPRESSION", 'S'}},
+       NoRows},
+      {"KEY_COLUMN_USAGE",
+       {{"CONSTRAINT_CATALOG", 'S'}, {"CONSTRAINT_SCHEMA", 'S'}, {"CONSTRAINT_NAME", 'S'}, {"TABLE_CATALOG", 'S'},
+        {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"COLUMN_NAME", 'S'}, {"ORDINAL_POSITION", 'I'},
+        {"POSITION_IN_UNIQUE_CONSTRAINT", 'I'}, {"REFERENCED_TABLE_SCHEMA", 'S'}, {"REFERENCED_TABLE_NAME", 'S'},
+        {"REFERENCED_COLUMN_NAME", 'S'}},
+       NoRows},
+      {"TABLE_CONSTRAINTS",
+       {{"CONSTRAINT_CATALOG", 'S'}, {"CONSTRAINT_SCHEMA", 'S'}, {"CONSTRAINT_NAME", 'S'}, {"TABLE_SCHEMA", 'S'},
+        {"TABLE_NAME", 'S'}, {"CONSTRAINT_TYPE", 'S'}, {"ENFORCED", 'S'}},
+       NoRows},
+      {"REFERENTIAL_CONSTRAINTS",
+       {{"CONSTRAINT_CATALOG", 'S'}, {"CONSTRAINT_SCHEMA", 'S'}, {"CONSTRAINT_NAME", 'S'},
+        {"UNIQUE_CONSTRAINT_CATALOG", 'S'}, {"UNIQUE_CONSTRAINT_SCHEMA", 'S'}, {"UNIQUE_CONSTRAINT_NAME", 'S'},
+        {"MATCH_OPTION", 'S'}, {"UPDATE_RULE", 'S'}, {"DELETE_RULE", 'S'}, {"TABLE_NAME", 'S'},
+        {"REFERENCED_TABLE_NAME", 'S'}},
+       NoRows},
+      {"CHECK_CONSTRAINTS",
+       {{"CONSTRAINT_CATALOG", 'S'}, {"CONSTRAINT_SCHEMA", 'S'}, {"CONSTRAINT_NAME", 'S'}, {"CHECK_CLAUSE", 'S'},
+        {"ENFORCED", 'S'}},
+       NoRows},
+      {"ROUTINES",
+       {{"SPECIFIC_NAME", 'S'}, {"ROUTINE_CATALOG", 'S'}, {"ROUTINE_SCHEMA", 'S'}, {"ROUTINE_NAME", 'S'},
+        {"ROUTINE_TYPE", 'S'}, {"DATA_TYPE", 'S'}, {"ROUTINE_BODY", 'S'}, {"ROUTINE_DEFINITION", 'S'},
+        {"EXTERNAL_NAME", 'S'}, {"EXTERNAL_LANGUAGE", 'S'}, {"PARAMETER_STYLE", 'S'}, {"IS_DETERMINISTIC", 'S'},
+        {"SQL_DATA_ACCESS", 'S'}, {"SQL_PATH", 'S'}, {"SECURITY_TYPE", 'S'}, {"CREATED", 'S'},
+        {"LAST_ALTERED", 'S'}, {"SQL_MODE", 'S'}, {"ROUTINE_COMMENT", 'S'}, {"DEFINER", 'S'}},
+       NoRows},
+      {"PARAMETERS",
+       {{"SPECIFIC_CATALOG", 'S'}, {"SPECIFIC_SCHEMA", 'S'}, {"SPECIFIC_NAME", 'S'}, {"ORDINAL_POSITION", 'I'},
+        {"PARAMETER_MODE", 'S'}, {"PARAMETER_NAME", 'S'}, {"DATA_TYPE", 'S'}},
+       NoRows},
+      {"TRIGGERS",
+       {{"TRIGGER_CATALOG", 'S'}, {"TRIGGER_SCHEMA", 'S'}, {"TRIGGER_NAME", 'S'}, {"EVENT_MANIPULATION", 'S'},
+        {"EVENT_OBJECT_SCHEMA", 'S'}, {"EVENT_OBJECT_TABLE", 'S'}, {"ACTION_STATEMENT", 'S'}, {"ACTION_TIMING", 'S'}},
+       NoRows},
+      {"EVENTS",
+       {{"EVENT_CATALOG", 'S'}, {"EVENT_SCHEMA", 'S'}, {"EVENT_NAME", 'S'}, {"DEFINER", 'S'}, {"EVENT_TYPE", 'S'},
+        {"STATUS", 'S'}},
+       NoRows},
+      {"PARTITIONS",
+       {{"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"PARTITION_NAME", 'S'},
+        {"SUBPARTITION_NAME", 'S'}, {"PARTITION_ORDINAL_POSITION", 'I'}, {"SUBPARTITION_ORDINAL_POSITION", 'I'},
+        {"PARTITION_METHOD", 'S'}, {"PARTITION_EXPRESSION", 'S'}, {"TABLE_ROWS", 'I'}},
+       NoRows},
+      {"ENGINES",
+       {{"ENGINE", 'S'}, {"SUPPORT", 'S'}, {"COMMENT", 'S'}, {"TRANSACTIONS", 'S'}, {"XA", 'S'}, {"SAVEPOINTS", 'S'}},
+       [](const FeContext&, Session&) {
+         return std::vector<Row>{{"OLAP", "DEFAULT", "Basalt columnar storage on object storage", "YES", "NO", "NO"}};
+       }},
+      {"CHARACTER_SETS",
+       {{"CHARACTER_SET_NAME", 'S'}, {"DEFAULT_COLLATE_NAME", 'S'}, {"DESCRIPTION", 'S'}, {"MAXLEN", 'I'}},
+       [](const FeContext&, Session&) {
+         return std::vector<Row>{{"utf8mb4", "utf8mb4_0900_ai_ci", "UTF-8 Unicode", "4"},
+                                 {"utf8mb3", "utf8mb3_general_ci", "UTF-8 Unicode", "3"},
+                                 {"utf8", "utf8_general_ci", "UTF-8 Unicode", "3"},
+                                 {"binary", "binary", "Binary pseudo charset", "1"}};
+       }},
+      {"COLLATIONS",
+       {{"COLLATION_NAME", 'S'}, {"CHARACTER_SET_NAME", 'S'}, {"ID", 'I'}, {"IS_DEFAULT", 'S'}, {"IS_COMPILED", 'S'},
+        {"SORTLEN", 'I'}, {"PAD_ATTRIBUTE", 'S'}},
+       [](const FeContext&, Session&) {
+         return std::vector<Row>{{"utf8mb4_0900_ai_ci", "utf8mb4", "255", "Yes", "Yes", "0", "NO PAD"},
+                                 {"utf8mb4_general_ci", "utf8mb4", "45", "", "Yes", "1", "PAD SPACE"},
+                                 {"utf8mb4_bin", "utf8mb4", "46", "", "Yes", "1", "PAD SPACE"},
+                                 {"utf8mb4_unicode_ci", "utf8mb4", "224", "", "Yes", "8", "PAD SPACE"},
+                                 {"utf8mb3_general_ci", "utf8mb3", "33", "Yes", "Yes", "1", "PAD SPACE"},
+                                 {"utf8_general_ci", "utf8", "33", "Yes", "Yes", "1", "PAD SPACE"},
+                                 {"binary", "binary", "63", "Yes", "Yes", "1", "NO PAD"}};
+       }},
+      {"COLLATION_CHARACTER_SET_APPLICABILITY",
+       {{"COLLATION_NAME", 'S'}, {"CHARACTER_SET_NAME", 'S'}},
+       [](const FeContext&, Session&) {
+         return std::vector<Row>{{"utf8mb4_0900_ai_ci", "utf8mb4"}, {"utf8mb4_general_ci", "utf8mb4"},
+                                 {"utf8mb4_bin", "utf8mb4"}, {"utf8mb4_unicode_ci", "utf8mb4"},
+                                 {"utf8mb3_general_ci", "utf8mb3"}, {"utf8_general_ci", "utf8"}, {"binary", "binary"}};
+       }},
+      {"KEYWORDS",
+       {{"WORD", 'S'}, {"RESERVED", 'I'}},
+       [](const FeContext&, Session&) {
+         std::vector<Row> rows;
+         for (const char* w : {"ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CREATE", "DATABASE", "DELETE", "DESC",
+                               "DISTINCT", "DROP", "ELSE", "EXISTS", "FALSE", "FROM", "GROUP", "HAVING", "IN", "INSERT",
+                               "INTO", "IS", "JOIN", "LIKE", "LIMIT", "NOT", "NULL", "ON", "OR", "ORDER", "SELECT", "SET",
+                               "SHOW", "TABLE", "THEN", "TRUE", "UNION", "UPDATE", "USE", "VALUES", "WHEN", "WHERE", "WITH"}) {
+           rows.push_back({w, "1"});
+         }
+         return rows;
+       }},
+      {"GLOBAL_VARIABLES",
+       {{"VARIABLE_NAME", 'S'}, {"VARIABLE_VALUE", 'S'}},
+       [](const FeContext& fe, Session&) {
+         std::vector<Row> rows;
+         for (const VariableDef& def : AllVariableDefs()) rows.push_back({def.name, VariableToShowText(def, fe.globals->Get(def))});
+         return rows;
+       }},
+      {"SESSION_VARIABLES",
+       {{"VARIABLE_NAME", 'S'}, {"VARIABLE_VALUE", 'S'}},
+       [](const FeContext&, Session& session) {
+         std::vector<Row> rows;
+         for (const VariableDef& def : AllVariableDefs()) rows.push_back({def.name, VariableToShowText(def, session.GetVariable(def))});
+         return rows;
+       }},
+      {"PROCESSLIST",
+       {{"ID", 'I'}, {"USER", 'S'}, {"HOST", 'S'}, {"DB", 'S'}, {"COMMAND", 'S'}, {"TIME", 'I'}, {"STATE", 'S'}, {"INFO", 'S'}},
+       [](const FeContext& fe, Session&) {
+         std::vector<Row> rows;
+         int64_t now = NowMillis();
+         for (const auto& s : fe.sessions->List()) {
+           Session::ProcessInfo p = s->GetProcessInfo();
+           rows.push_back({std::to_string(p.id), p.user, p.host, p.db.empty() ? std::nullopt : std::optional<std::string>(p.db),
+                           p.command, std::to_string((now - p.command_start_ms) / 1000), "", p.info});
+         }
+         return rows;
+       }},
+      {"USER_PRIVILEGES",
+       {{"GRANTEE", 'S'}, {"TABLE_CATALOG", 'S'}, {"PRIVILEGE_TYPE", 'S'}, {"IS_GRANTABLE", 'S'}},
+       NoRows},
+      {"SCHEMA_PRIVILEGES",
+       {{"GRANTEE", 'S'}, {"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"PRIVILEGE_TYPE", 'S'}, {"IS_GRANTABLE", 'S'}},
+       NoRows},
+      {"TABLE_PRIVILEGES",
+       {{"GRANTEE", 'S'}, {"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"PRIVILEGE_TYPE", 'S'},
+        {"IS_GRANTABLE", 'S'}},
+       NoRows},
+      {"COLUMN_PRIVILEGES",
+       {{"GRANTEE", 'S'}, {"TABLE_CATALOG", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"COLUMN_NAME", 'S'},
+        {"PRIVILEGE_TYPE", 'S'}, {"IS_GRANTABLE", 'S'}},
+       NoRows},
+      {"APPLICABLE_ROLES",
+       {{"USER", 'S'}, {"HOST", 'S'}, {"GRANTEE", 'S'}, {"GRANTEE_HOST", 'S'}, {"ROLE_NAME", 'S'}, {"ROLE_HOST", 'S'},
+        {"IS_GRANTABLE", 'S'}, {"IS_DEFAULT", 'S'}, {"IS_MANDATORY", 'S'}},
+       NoRows},
+      {"TABLES_CONFIG",
+       {{"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"TABLE_ENGINE", 'S'}, {"TABLE_MODEL", 'S'}, {"PRIMARY_KEY", 'S'},
+        {"PARTITION_KEY", 'S'}, {"DISTRIBUTE_KEY", 'S'}, {"DISTRIBUTE_TYPE", 'S'}, {"DISTRIBUTE_BUCKET", 'I'},
+        {"SORT_KEY", 'S'}, {"PROPERTIES", 'S'}, {"TABLE_ID", 'I'}},
+       NoRows},
+      {"MATERIALIZED_VIEWS",
+       {{"MATERIALIZED_VIEW_ID", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"REFRESH_TYPE", 'S'},
+        {"IS_ACTIVE", 'S'}, {"MATERIALIZED_VIEW_DEFINITION", 'S'}},
+       NoRows},
+  };
+  return *kDefs;
+}
+
+}  // namespace
+
+std::vector<std::string> SystemTableNames() {
+  std::vector<std::string> names;
+  for (const TableDef& def : Defs()) {
+    // StarRocks' own additions are spelled in lower case, MySQL's in upper case.
+    bool starrocks_table = def.name == "TABLES_CONFIG" || def.name == "MATERIALIZED_VIEWS";
+    names.push_back(starrocks_table ? ToLower(def.name) : def.name);
+  }
+  return names;
+}
+
+std::optional<SystemTable> BuildSystemTable(std::string_view name, const FeContext& fe, Session& session) {
+  for (const TableDef& def : Defs()) {
+    if (!EqualsIgnoreCase(def.name, name)) continue;
+    TextResultBuilder builder([&] {
+      std::vector<std::string> names;
+      for (const auto& [column, type] : def.columns) names.push_back(column);
+      return names;
+    }());
+    for (size_t i = 0; i < def.columns.size(); ++i) {
+      if (def.columns[i].second == 'I') builder.SetType(i, DataType::BigInt());
+    }
+    for (Row& row : def.rows(fe, session)) builder.AddRow(std::move(row));
+    QueryResult built = builder.Build();
+    SystemTable table;
+    table.name = def.name;
+    table.columns = std::move(built.columns);
+    for (ResultColumn& c : table.columns) {
+      c.org_name = c.name;
+      c.table = def.name;
+      c.org_table = def.name;
+      c.schema = kInformationSchema;
+    }
+    table.rows = std::move(built.chunks.front());
+    return table;
+  }
+  return std::nullopt;
+}
+
+}  // namespace basalt::fe
