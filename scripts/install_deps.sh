@@ -27,6 +27,7 @@ bench_packages=(mariadb-server)
 
 python_test_packages=(
   "pytest>=7" "pymysql>=1.0" "mysql-connector-python>=8" "sqlalchemy>=1.4,<3" "starrocks>=1.0"
+  "kafka-python>=2.2" "boto3>=1.34"
 )
 
 packages=("${build_packages[@]}")
