@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "cn/service/cn_options.h"
@@ -72,6 +73,15 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "basalt-cn: config `sys_log_level` must be INFO, WARNING, ERROR or FATAL, "
                  "got `%s`\n", options->sys_log_level.c_str());
     return 1;
+  }
+  if (!options->sys_log_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options->sys_log_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "basalt-cn: cannot create sys_log_dir %s: %s\n", options->sys_log_dir.c_str(),
+                   ec.message().c_str());
+      return 1;
+    }
   }
   basalt::InitLogging(level, options->sys_log_dir.empty() ? "" : options->sys_log_dir + "/cn.log");
   gpr_set_log_function(ForwardGrpcLog);

@@ -23,7 +23,7 @@ build_packages=(
   librdkafka-dev libsimdjson-dev libzstd-dev liblz4-dev libcurl4-openssl-dev libpugixml-dev
 )
 test_packages=(mariadb-client)
-bench_packages=(mariadb-server)
+bench_packages=(mariadb-server libmariadb-dev)
 
 python_test_packages=(
   "pytest>=7" "pymysql>=1.0" "mysql-connector-python>=8" "sqlalchemy>=1.4,<3" "starrocks>=1.0"

@@ -447,6 +447,9 @@ class Connection {
         if (!SendError(Status::Sql(sql_errors::kUnknownCommand, "Empty command packet")).ok()) return;
         continue;
       }
+      // A KILL from another session may have arrived while this one was waiting for the client;
+      // data the client sent before that must not run.
+      if (session_->kill_connection) return;
       uint8_t command = static_cast<uint8_t>((*packet)[0]);
       std::string_view body = std::string_view(*packet).substr(1);
       session_->kill_query = false;

@@ -1063,7 +1063,7 @@ Result<QueryResult> Executor::ExecuteKill(const sql::Statement& stmt) {
     // Wake the connection if it is waiting for the client; its thread then closes it. Killing our
     // own connection still gets this statement's OK first (MySQL answers KILL of self with an error
     // later; an OK then close is what StarRocks does).
-    if (fd >= 0 && target.get() != session_) ::shutdown(fd, SHUT_RD);
+    if (fd >= 0 && target.get() != session_) ::shutdown(fd, SHUT_RDWR);
   }
   LOG(INFO) << "connection " << session_->connection_id() << " killed " << (stmt.kill_query_only ? "query of " : "")
             << "connection " << id;
