@@ -30,6 +30,8 @@ class Lexer {
       }
       RETURN_IF_ERROR(Next(&token));
       token.end = static_cast<uint32_t>(pos_);
+      // Every token consumes input; anything else would loop forever on hostile text.
+      if (token.end == token.begin) return Error("unexpected character");
       tokens.push_back(std::move(token));
     }
   }
@@ -187,7 +189,7 @@ class Lexer {
       pos_ += 2;
       while (std::isdigit(static_cast<unsigned char>(Peek()))) ++pos_;
     }
-    if (IsIdentChar(static_cast<unsigned char>(Peek()))) {
+    if (!is_decimal && IsIdentChar(static_cast<unsigned char>(Peek()))) {
       // "1abc" is an identifier in MySQL; "123e" too. Treat the whole run as a word.
       pos_ = start;
       return Word(token);

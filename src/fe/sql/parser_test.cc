@@ -31,6 +31,19 @@ TEST(LexerTest, CommentsStringsAndVersionedComments) {
   EXPECT_EQ(texts[4], "SET");
 }
 
+TEST(LexerTest, EveryTokenMakesProgress) {
+  // ".5x" once sent the lexer into an endless loop of empty tokens (found by the fuzzer).
+  for (const char* sql : {".5x", "select .5e", "1.5abc", "select 1e5x"}) {
+    auto tokens = Tokenize(sql);
+    if (!tokens.ok()) continue;
+    for (const Token& t : *tokens) {
+      if (t.kind != TokenKind::kEnd) {
+        EXPECT_LT(t.begin, t.end) << sql;
+      }
+    }
+  }
+}
+
 TEST(LexerTest, UnterminatedStringIs1064) {
   auto tokens = Tokenize("select 'abc");
   ASSERT_FALSE(tokens.ok());
