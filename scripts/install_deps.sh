@@ -26,7 +26,7 @@ test_packages=(mariadb-client)
 bench_packages=(mariadb-server libmariadb-dev)
 
 python_test_packages=(
-  "pytest>=7" "pymysql>=1.0" "mysql-connector-python>=8" "sqlalchemy>=1.4,<3" "starrocks>=1.0"
+  "pytest>=7" "pyyaml>=6" "pymysql>=1.0" "mysql-connector-python>=8" "sqlalchemy>=1.4,<3" "starrocks>=1.0"
   "kafka-python>=2.2" "boto3>=1.34"
 )
 

@@ -49,6 +49,7 @@ record() {  # record <tier> <exit code>
 free_port() { "$BASALT_VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_unit() {
+  "$here/check_layout.sh" || return 1
   ctest --test-dir build/debug -j2 --output-on-failure --timeout 300
 }
 
