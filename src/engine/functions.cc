@@ -634,8 +634,8 @@ const std::unordered_map<std::string, Resolver>& Registry() {
       std::string s = v[0].ToString();
       int64_t n = v[1].AsInt();
       if (n <= 0 || s.empty()) return Value::String("");
-      if (static_cast<double>(s.size()) * static_cast<double>(n) > 16.0 * 1024 * 1024) {
-        return Status::Sql(sql_errors::kWrongArguments, "repeat() result would exceed 16 MiB");
+      if (static_cast<double>(s.size()) * static_cast<double>(n) > 64.0 * 1024 * 1024) {  // max_allowed_packet
+        return Status::Sql(sql_errors::kWrongArguments, "repeat() result would exceed max_allowed_packet (64 MiB)");
       }
       std::string out;
       out.reserve(s.size() * static_cast<size_t>(n));

@@ -103,3 +103,20 @@ def test_server_version(target):
         assert conn.get_server_info().startswith("8.0.33")
     finally:
         conn.close()
+
+
+def test_query_larger_than_one_packet(target):
+    # A 17 MiB statement arrives as two 16 MiB protocol packets plus a tail; the server joins
+    # them, and the 17 MiB result row is split the same way on the way back.
+    size = 17 * 1024 * 1024
+    conn = target.pymysql(max_allowed_packet=64 * 1024 * 1024)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT LENGTH('" + "x" * size + "'), 'after'")
+            assert cur.fetchone() == (size, "after")
+            cur.execute("SELECT REPEAT('ab', %s)", (size // 2,))
+            assert len(cur.fetchone()[0]) == size
+            cur.execute("SELECT 1")
+            assert cur.fetchone() == (1,)
+    finally:
+        conn.close()

@@ -262,7 +262,8 @@ int64_t Executor::EffectiveLimit(const sql::SelectStmt& select) const {
   if (select.limit) return *select.limit;
   // Without LIMIT, the session's sql_select_limit applies (Connector/J's setMaxRows).
   int64_t session_limit = 0;
-  VariableValue v = session_->GetVariable(*FindVariableDef("sql_select_limit"));
+  static const VariableDef* const def = FindVariableDef("sql_select_limit");
+  VariableValue v = session_->GetVariable(*def);
   if (v.text && ParseInt64(*v.text, &session_limit) && session_limit >= 0) return session_limit;
   return INT64_MAX;
 }

@@ -61,7 +61,7 @@ std::optional<std::string> Session::GetUnknownVariable(const std::string& name) 
 }
 
 bool Session::autocommit() const {
-  const VariableDef* def = FindVariableDef("autocommit");
+  static const VariableDef* const def = FindVariableDef("autocommit");  // asked for every OK/EOF
   VariableValue v = GetVariable(*def);
   return v.text && *v.text == "1";
 }
