@@ -7,6 +7,7 @@
 
 #include <grpc/support/log.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -80,6 +81,11 @@ int Fail(const std::string& message) {
 }
 
 int Run(int argc, char** argv) {
+  // Heartbeats fail fast while a CN's channel is reconnecting, so no pending call drives the
+  // reconnect; only gRPC's backup poller does, every 5 s by default. Poll every 200 ms so a CN that
+  // starts after being registered is seen alive on the next heartbeat. Must be set before gRPC
+  // initialises; an operator's own setting wins.
+  setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "200", /*overwrite=*/0);
   auto command_line = basalt::ParseCommandLine(argc, argv);
   if (!command_line.ok()) return Fail(command_line.status().message());
   std::vector<ConfigKey> keys = FeConfigKeys();

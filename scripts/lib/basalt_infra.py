@@ -553,7 +553,10 @@ class Kafka(Component):
         if not (self.data_dir / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             _run_logged(self._java_cmd("kafka.tools.StorageTool", "format", "--ignore-formatted",
-                                       "-t", cluster_id, "-c", str(self.config_path), heap="256m"),
+                                       # `=` form: a random id may start with '-', which
+                                       # the tool's parser would read as an option.
+                                       f"--cluster-id={cluster_id}", "-c", str(self.config_path),
+                                       heap="256m"),
                         self.log_path, "kafka storage format", 120)
         self._launch(self._java_cmd("kafka.Kafka", str(self.config_path), heap=self.s.kafka_heap))
 

@@ -28,10 +28,6 @@ class GrpcCnClient final : public CnClient {
     auto stub = proto::HeartbeatService::NewStub(channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + timeout);
-    // Wait (within the deadline) for a channel that is reconnecting instead of failing at once:
-    // a pending call is what drives gRPC's reconnect, so a CN started after being registered is
-    // seen on the next heartbeat rather than after the backup poller's 5 s period.
-    context.set_wait_for_ready(true);
     proto::HeartbeatResponse response;
     grpc::Status status = stub->Heartbeat(&context, request, &response);
     if (status.ok()) return response;
