@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "common/logging.h"
 #include "common/sql_errors.h"
 #include "common/string_util.h"
+#include "common/sha1.h"
 #include "fe/mysql/packet.h"
 #include "fe/qe/executor.h"
 #include "fe/qe/system_tables.h"
@@ -105,13 +105,6 @@ std::string Scramble() {
     s[i] = static_cast<char>(c);
   }
   return s;
-}
-
-std::string Sha1(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha1(), nullptr);
-  return std::string(reinterpret_cast<char*>(out), len);
 }
 
 // mysql_native_password: client sends SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))). Given the

@@ -4,23 +4,16 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "common/sha1.h"
 #include "fe/mysql/packet.h"
 
 namespace basalt::fe::mysql {
 namespace {
-
-std::string Sha1(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha1(), nullptr);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
 
 Status ErrorFromPacket(std::string_view payload) {
   PacketReader r(payload);

@@ -1,6 +1,5 @@
 #include "fe/qe/executor.h"
 
-#include <openssl/evp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/logging.h"
+#include "common/sha1.h"
 #include "common/sql_errors.h"
 #include "common/string_util.h"
 #include "engine/functions.h"
@@ -146,11 +146,7 @@ Result<Value> Aggregate(const sql::Expr& call, const ColumnPtr& arg, const std::
 
 std::string NativePasswordHash(std::string_view password) {
   if (password.empty()) return "";
-  unsigned char first[EVP_MAX_MD_SIZE], second[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(password.data(), password.size(), first, &len, EVP_sha1(), nullptr);
-  EVP_Digest(first, len, second, &len, EVP_sha1(), nullptr);
-  return std::string(reinterpret_cast<char*>(second), len);
+  return Sha1(Sha1(password));
 }
 
 Result<QueryResult> Executor::Execute(const sql::Statement& stmt, const std::vector<Value>* parameters) {
