@@ -23,6 +23,9 @@
 #include "common/metrics/metrics.h"
 #include "common/string_util.h"
 #include "fe/catalog/catalog.h"
+#include "fe/catalog/secret_box.h"
+#include "fe/catalog/storage_volume.h"
+#include "fe/catalog/volume_probe.h"
 #include "fe/cluster/cn_client.h"
 #include "fe/cluster/compute_node_manager.h"
 #include "fe/mysql/mysql_server.h"
@@ -55,15 +58,71 @@ std::vector<ConfigKey> FeConfigKeys() {
       {"run_mode", "shared_data", "StarRocks run mode; Basalt always runs shared_data"},
       {"cloud_native_storage_type", "S3", "Object storage type of the built-in volume (S3)"},
       {"priority_networks", "", "Accepted for StarRocks compatibility"},
+      {"enable_load_volume_from_conf", "false",
+       "Create builtin_storage_volume from the aws_s3_* keys (or builtin_storage_volume_path for LOCAL) at start"},
+      {"builtin_storage_volume_path", "",
+       "Directory of the built-in volume when cloud_native_storage_type = LOCAL (the standalone default)"},
+      {"enable_storage_volume_access_check", "true",
+       "CREATE STORAGE VOLUME first checks that the bucket (or directory) is reachable with its credentials"},
+      {"storage_volume_secrets_plaintext", "false",
+       "Keep storage volume credentials unencrypted in the journal (default: sealed with meta_dir/secret.key)"},
   };
   for (const ConfigKey& k : basalt::fe::ComputeNodeManagerConfigKeys()) keys.push_back(k);
   for (const char* s3 : {"aws_s3_path", "aws_s3_endpoint", "aws_s3_region", "aws_s3_access_key", "aws_s3_secret_key",
                          "aws_s3_use_instance_profile", "aws_s3_use_aws_sdk_default_behavior", "aws_s3_iam_role_arn",
-                         "aws_s3_external_id", "enable_load_volume_from_conf", "cloud_native_meta_port", "JAVA_OPTS",
-                         "LOG_DIR", "DATE"}) {
-    keys.push_back({s3, "", "Accepted for StarRocks compatibility (shared-data storage settings)"});
+                         "aws_s3_external_id"}) {
+    keys.push_back({s3, "", "The built-in S3 volume's setting (with enable_load_volume_from_conf = true)"});
+  }
+  for (const char* accepted : {"cloud_native_meta_port", "JAVA_OPTS", "LOG_DIR", "DATE"}) {
+    keys.push_back({accepted, "", "Accepted for StarRocks compatibility; unused"});
   }
   return keys;
+}
+
+// Creates builtin_storage_volume from fe.conf once (StarRocks' enable_load_volume_from_conf) and
+// makes it the default when there is none.
+Status LoadBuiltinStorageVolume(const Config& config, basalt::fe::Catalog& catalog, basalt::fe::MetaStore& meta,
+                                const basalt::fe::SecretBox& secrets) {
+  using basalt::fe::kBuiltinStorageVolume;
+  auto enabled = config.GetBool("enable_load_volume_from_conf", false);
+  if (!enabled.ok()) return enabled.status();
+  if (!*enabled || catalog.FindStorageVolume(kBuiltinStorageVolume)) return Status::OK();
+  std::string type = basalt::ToUpper(config.GetString("cloud_native_storage_type"));
+  std::string location;
+  basalt::fe::PropertyList properties;
+  if (type == "LOCAL") {
+    std::string path = config.GetString("builtin_storage_volume_path");
+    if (path.empty()) return Status::InvalidArgument("config `builtin_storage_volume_path` is required for a LOCAL volume");
+    std::filesystem::create_directories(path);
+    location = "file://" + std::filesystem::absolute(path).lexically_normal().string();
+  } else {
+    std::string path = config.GetString("aws_s3_path");
+    if (path.empty()) return Status::InvalidArgument("config `aws_s3_path` (bucket[/prefix]) is required");
+    location = "s3://" + path;
+    for (const char* key : {"endpoint", "region", "access_key", "secret_key", "use_instance_profile",
+                            "use_aws_sdk_default_behavior", "iam_role_arn", "external_id"}) {
+      std::string value = config.GetString(std::string("aws_s3_") + key);
+      if (!value.empty()) properties.emplace_back(std::string("aws.s3.") + key, value);
+    }
+  }
+  // Built under a placeholder name: the reserved name is refused for user-created volumes.
+  auto volume = basalt::fe::BuildStorageVolume("builtin", type, {location}, "", properties, secrets);
+  if (!volume.ok()) return volume.status().WithContext("builtin storage volume from fe.conf");
+  volume->set_name(kBuiltinStorageVolume);
+  volume->set_create_time_ms(basalt::fe::NowMillis());
+  basalt::proto::JournalEntry create;
+  *create.mutable_create_storage_volume()->mutable_volume() = *volume;
+  RETURN_IF_ERROR(meta.Submit(std::move(create), [](const basalt::fe::Catalog& c, basalt::proto::JournalEntry* e) {
+                        e->mutable_create_storage_volume()->mutable_volume()->set_id(c.PeekNextId());
+                        return Status::OK();
+                      }).status());
+  if (catalog.default_storage_volume().empty()) {
+    basalt::proto::JournalEntry make_default;
+    make_default.mutable_set_default_storage_volume()->set_name(kBuiltinStorageVolume);
+    RETURN_IF_ERROR(meta.Submit(std::move(make_default)).status());
+  }
+  LOG(INFO) << "created " << kBuiltinStorageVolume << " (" << type << ", " << location << ")";
+  return Status::OK();
 }
 
 void ForwardGrpcLog(gpr_log_func_args* args) {
@@ -158,6 +217,12 @@ int Run(int argc, char** argv) {
   auto meta = basalt::fe::MetaStore::Open(basalt::LocalFileSystem::Default(), meta_dir, &catalog);
   if (!meta.ok()) return Fail("cannot open the catalog in " + meta_dir + ": " + meta.status().message());
 
+  auto plaintext = config.GetBool("storage_volume_secrets_plaintext", false);
+  if (!plaintext.ok()) return Fail(plaintext.status().message());
+  auto secrets = basalt::fe::SecretBox::OpenOrCreate(meta_dir, *plaintext);
+  if (!secrets.ok()) return Fail(secrets.status().message());
+  if (Status st = LoadBuiltinStorageVolume(config, catalog, **meta, *secrets); !st.ok()) return Fail(st.message());
+
   basalt::MetricRegistry metrics;
   basalt::fe::GlobalVariables globals;
   basalt::fe::SessionRegistry sessions;
@@ -168,6 +233,14 @@ int Run(int argc, char** argv) {
   context.sessions = &sessions;
   context.compute_nodes = &compute_nodes;
   context.config = &config;
+  context.secrets = &*secrets;
+  auto access_check = config.GetBool("enable_storage_volume_access_check", true);
+  if (!access_check.ok()) return Fail(access_check.status().message());
+  if (*access_check) {
+    context.check_storage_volume = [&secrets](const basalt::proto::StorageVolumeMeta& volume) {
+      return basalt::fe::ProbeStorageVolume(volume, *secrets);
+    };
+  }
   context.frontend = frontend;
 
   basalt::fe::mysql::MysqlServerOptions mysql_options;

@@ -47,6 +47,8 @@ std::vector<ConfigKey> Keys() {
       {"be_http_port", "8040", "CN HTTP port"},
       {"brpc_port", "8060", "CN brpc port (reported only)"},
       {"start_timeout_second", "60", "How long to wait for each process to become ready"},
+      {"enable_storage_volume_access_check", "true",
+       "Passed to basalt-fe: check buckets are reachable in CREATE STORAGE VOLUME"},
   };
 }
 
@@ -189,7 +191,11 @@ int Run(int argc, char** argv) {
   fe.pid = Spawn((bin_dir / "basalt-fe").string(),
                  {"--meta_dir=" + (data_dir / "fe" / "meta").string(), "--sys_log_dir=" + (data_dir / "fe" / "log").string(),
                   "--query_host=127.0.0.1", "--frontend_address=127.0.0.1", "--query_port=" + p("query_port"),
-                  "--http_port=" + p("http_port"), "--rpc_port=" + p("rpc_port"), "--heartbeat_interval_ms=1000"},
+                  "--http_port=" + p("http_port"), "--rpc_port=" + p("rpc_port"), "--heartbeat_interval_ms=1000",
+                  // The embedded default: a local-directory storage volume under the data directory.
+                  "--enable_load_volume_from_conf=true", "--cloud_native_storage_type=LOCAL",
+                  "--builtin_storage_volume_path=" + (data_dir / "storage").string(),
+                  "--enable_storage_volume_access_check=" + config.GetString("enable_storage_volume_access_check")},
                  fe.log_path);
   children.push_back(fe);
   Say("starting basalt-fe (MySQL port " + p("query_port") + ")");

@@ -57,6 +57,37 @@ Status Catalog::Apply(const proto::JournalEntry& entry) {
         if (compute_node_listener_) notify = [l = compute_node_listener_, node] { l(node, false); };
         break;
       }
+      case proto::JournalEntry::kCreateStorageVolume: {
+        const auto& volume = entry.create_storage_volume().volume();
+        if (storage_volumes_.count(volume.name())) {
+          return Status::Corruption("journal creates existing storage volume " + volume.name());
+        }
+        storage_volumes_[volume.name()] = volume;
+        next_id_ = std::max(next_id_, volume.id() + 1);
+        break;
+      }
+      case proto::JournalEntry::kAlterStorageVolume: {
+        const auto& volume = entry.alter_storage_volume().volume();
+        if (!storage_volumes_.count(volume.name())) {
+          return Status::Corruption("journal alters missing storage volume " + volume.name());
+        }
+        storage_volumes_[volume.name()] = volume;
+        break;
+      }
+      case proto::JournalEntry::kDropStorageVolume: {
+        const std::string& name = entry.drop_storage_volume().name();
+        if (!storage_volumes_.erase(name)) return Status::Corruption("journal drops missing storage volume " + name);
+        if (default_storage_volume_ == name) default_storage_volume_.clear();
+        break;
+      }
+      case proto::JournalEntry::kSetDefaultStorageVolume: {
+        const std::string& name = entry.set_default_storage_volume().name();
+        if (!storage_volumes_.count(name)) {
+          return Status::Corruption("journal makes missing storage volume " + name + " the default");
+        }
+        default_storage_volume_ = name;
+        break;
+      }
       case proto::JournalEntry::ENTRY_NOT_SET:
         return Status::Corruption("journal entry of unknown kind (written by a newer FE?)");
     }
@@ -74,6 +105,9 @@ Status Catalog::LoadImage(const proto::CatalogImage& image) {
     databases_.clear();
     users_.clear();
     compute_nodes_.clear();
+    storage_volumes_.clear();
+    for (const auto& volume : image.storage_volumes()) storage_volumes_[volume.name()] = volume;
+    default_storage_volume_ = image.default_storage_volume();
     for (const auto& db : image.databases()) databases_[db.name()] = db;
     for (const auto& user : image.users()) users_[user.name()] = user;
     for (const auto& node : image.compute_nodes()) {
@@ -95,6 +129,8 @@ proto::CatalogImage Catalog::SnapshotImage() const {
   for (const auto& [name, db] : databases_) *image.add_databases() = db;
   for (const auto& [name, user] : users_) *image.add_users() = user;
   for (const auto& [id, node] : compute_nodes_) *image.add_compute_nodes() = node;
+  for (const auto& [name, volume] : storage_volumes_) *image.add_storage_volumes() = volume;
+  image.set_default_storage_volume(default_storage_volume_);
   return image;
 }
 
@@ -139,6 +175,25 @@ std::optional<proto::ComputeNodeMeta> Catalog::FindComputeNode(std::string_view 
     if (node.host() == host && node.heartbeat_port() == port) return node;
   }
   return std::nullopt;
+}
+
+std::optional<proto::StorageVolumeMeta> Catalog::FindStorageVolume(std::string_view name) const {
+  std::shared_lock lock(mu_);
+  auto it = storage_volumes_.find(name);
+  if (it == storage_volumes_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<proto::StorageVolumeMeta> Catalog::ListStorageVolumes() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::StorageVolumeMeta> out;
+  for (const auto& [name, volume] : storage_volumes_) out.push_back(volume);
+  return out;
+}
+
+std::string Catalog::default_storage_volume() const {
+  std::shared_lock lock(mu_);
+  return default_storage_volume_;
 }
 
 int64_t Catalog::PeekNextId() const {

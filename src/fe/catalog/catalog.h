@@ -43,6 +43,10 @@ class Catalog {
   std::optional<proto::ComputeNodeMeta> FindComputeNode(std::string_view host, int port) const;
   int64_t PeekNextId() const;
 
+  std::optional<proto::StorageVolumeMeta> FindStorageVolume(std::string_view name) const;
+  std::vector<proto::StorageVolumeMeta> ListStorageVolumes() const;
+  std::string default_storage_volume() const;  // Empty when none is set.
+
   // Called after a compute node is added/removed by Apply, so runtime services can follow.
   void SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool added)> listener);
 
@@ -52,6 +56,8 @@ class Catalog {
   std::map<std::string, proto::DatabaseMeta, std::less<>> databases_;  // by name (case-sensitive)
   std::map<std::string, proto::UserMeta, std::less<>> users_;          // by user name
   std::map<int64_t, proto::ComputeNodeMeta> compute_nodes_;
+  std::map<std::string, proto::StorageVolumeMeta, std::less<>> storage_volumes_;
+  std::string default_storage_volume_;
   std::function<void(const proto::ComputeNodeMeta&, bool)> compute_node_listener_;
 };
 

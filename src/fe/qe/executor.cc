@@ -13,6 +13,7 @@
 #include "common/string_util.h"
 #include "engine/functions.h"
 #include "fe/cluster/compute_node_manager.h"
+#include "fe/catalog/storage_volume.h"
 #include "fe/qe/binder.h"
 #include "fe/qe/system_tables.h"
 
@@ -169,6 +170,11 @@ Result<QueryResult> Executor::Execute(const sql::Statement& stmt, const std::vec
       return Ok();
     case sql::StatementKind::kAlterSystem: return ExecuteAlterSystem(stmt);
     case sql::StatementKind::kDescribe: return ExecuteDescribe(stmt.table);
+    case sql::StatementKind::kCreateStorageVolume:
+    case sql::StatementKind::kAlterStorageVolume:
+    case sql::StatementKind::kDropStorageVolume:
+    case sql::StatementKind::kDescStorageVolume:
+    case sql::StatementKind::kSetDefaultStorageVolume: return ExecuteStorageVolume(stmt);
     case sql::StatementKind::kEmpty: return Status::Sql(sql_errors::kEmptyQuery, "Query was empty");
   }
   return Status::Internal("unhandled statement kind");
@@ -894,6 +900,11 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
       }
       return finish(b);
     }
+    case ShowKind::kStorageVolumes: {
+      TextResultBuilder b({"Storage Volume"});
+      for (const auto& volume : fe_->catalog->ListStorageVolumes()) b.AddRow({volume.name()});
+      return finish(b);
+    }
     case ShowKind::kFrontendConfig: {
       TextResultBuilder b({"Key", "AliasNames", "Value", "Type", "IsMutable", "Comment"});
       if (fe_->config) {
@@ -931,11 +942,13 @@ Result<QueryResult> Executor::ExecuteCreateDatabase(const sql::Statement& stmt) 
   auto* db = entry.mutable_create_database()->mutable_database();
   db->set_name(stmt.db);
   db->set_create_time_ms(NowMillis());
+  std::string volume_name;
   for (const auto& [key, value] : stmt.properties) {
     if (key != "storage_volume") {
-      return Status::Sql(sql_errors::kWrongArguments, "Unknown property '" + key + "' for CREATE DATABASE (supported: storage_volume)");
+      return Status::Sql(sql_errors::kWrongArguments,
+                         "Unknown property '" + key + "' for CREATE DATABASE (supported: storage_volume)");
     }
-    return Status::Sql(sql_errors::kWrongArguments, "Unknown storage volume '" + value + "'");
+    volume_name = value;
   }
   bool existed = false;
   auto validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
@@ -946,7 +959,18 @@ Result<QueryResult> Executor::ExecuteCreateDatabase(const sql::Statement& stmt) 
       }
       return Status::Sql(sql_errors::kDbCreateExists, "Can't create database '" + stmt.db + "'; database exists");
     }
-    e->mutable_create_database()->mutable_database()->set_id(catalog.PeekNextId());
+    auto* db = e->mutable_create_database()->mutable_database();
+    db->set_id(catalog.PeekNextId());
+    // The database binds a storage volume: the named one, or the default at creation time
+    // ("default" means the same). With no volume at all the database is created unbound and its
+    // tables will need one; StarRocks refuses here, Basalt lets catalog-only use work.
+    std::string bound = volume_name == "default" || volume_name.empty() ? catalog.default_storage_volume() : volume_name;
+    if (!bound.empty()) {
+      auto volume = catalog.FindStorageVolume(bound);
+      if (!volume) return Status::Sql({1064, "HY000"}, "Unknown storage volume \"" + bound + "\"");
+      if (!volume->enabled()) return Status::Sql({1064, "HY000"}, "Storage volume " + bound + " is disabled");
+      (*db->mutable_properties())["storage_volume"] = bound;
+    }
     return Status::OK();
   };
   Result<uint64_t> seq = fe_->meta->Submit(std::move(entry), validate);
@@ -1123,5 +1147,113 @@ Result<QueryResult> Executor::ExecuteDescribe(const sql::TableName& table) {
 }
 
 
+
+// ---- storage volumes --------------------------------------------------------------------------
+
+Result<QueryResult> Executor::ExecuteStorageVolume(const sql::Statement& stmt) {
+  constexpr SqlError kVolumeError{1064, "HY000"};  // what StarRocks reports for these statements
+  const std::string& name = stmt.name;
+  if (stmt.kind == sql::StatementKind::kDescStorageVolume) {
+    auto volume = fe_->catalog->FindStorageVolume(name);
+    if (!volume) return Status::Sql(kVolumeError, "Storage volume '" + name + "' does not exist");
+    TextResultBuilder b({"Name", "Type", "IsDefault", "Location", "Params", "Enabled", "Comment"});
+    b.AddRow({volume->name(), volume->type(), fe_->catalog->default_storage_volume() == name ? "true" : "false",
+              StorageVolumeLocation(*volume), StorageVolumeParamsJson(*volume), volume->enabled() ? "true" : "false",
+              volume->comment()});
+    return b.Build();
+  }
+  if (!fe_->secrets) return Status::Internal("storage volumes need the FE's secret box");
+  proto::JournalEntry entry;
+  bool noop = false;
+  std::function<Status(const Catalog&, proto::JournalEntry*)> validate;
+  switch (stmt.kind) {
+    case sql::StatementKind::kCreateStorageVolume: {
+      ASSIGN_OR_RETURN(proto::StorageVolumeMeta volume,
+                       BuildStorageVolume(name, stmt.volume_type, stmt.locations, stmt.comment.value_or(""),
+                                          stmt.properties, *fe_->secrets));
+      volume.set_create_time_ms(NowMillis());
+      if (fe_->catalog->FindStorageVolume(name)) {
+        if (stmt.if_not_exists) return Ok();
+        return Status::Sql(kVolumeError, "Storage volume '" + name + "' already exists");
+      }
+      // Reachability is checked before taking the DDL lock: it talks to the network.
+      if (fe_->check_storage_volume) RETURN_IF_ERROR(fe_->check_storage_volume(volume));
+      validate = [&, volume](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+        if (catalog.FindStorageVolume(name)) {
+          if (stmt.if_not_exists) {
+            noop = true;
+            return Status::Cancelled("exists");
+          }
+          return Status::Sql(kVolumeError, "Storage volume '" + name + "' already exists");
+        }
+        auto* v = e->mutable_create_storage_volume()->mutable_volume();
+        *v = volume;
+        v->set_id(catalog.PeekNextId());
+        return Status::OK();
+      };
+      break;
+    }
+    case sql::StatementKind::kAlterStorageVolume:
+      validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+        auto volume = catalog.FindStorageVolume(name);
+        if (!volume) {
+          if (stmt.if_exists) {
+            noop = true;
+            return Status::Cancelled("missing");
+          }
+          return Status::Sql(kVolumeError, "Storage volume '" + name + "' does not exist");
+        }
+        RETURN_IF_ERROR(AlterStorageVolume(&*volume, stmt.properties, *fe_->secrets));
+        if (stmt.comment) volume->set_comment(*stmt.comment);
+        if (!volume->enabled() && catalog.default_storage_volume() == name) {
+          return Status::Sql(kVolumeError, "Default volume can not be disabled");
+        }
+        *e->mutable_alter_storage_volume()->mutable_volume() = *volume;
+        return Status::OK();
+      };
+      break;
+    case sql::StatementKind::kDropStorageVolume:
+      validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+        if (!catalog.FindStorageVolume(name)) {
+          if (stmt.if_exists) {
+            noop = true;
+            return Status::Cancelled("missing");
+          }
+          return Status::Sql(kVolumeError, "Storage volume '" + name + "' does not exist");
+        }
+        if (catalog.default_storage_volume() == name) {
+          return Status::Sql(kVolumeError, "default storage volume can not be removed");
+        }
+        std::string users;
+        for (const auto& db : catalog.ListDatabases()) {
+          auto it = db.properties().find("storage_volume");
+          if (it != db.properties().end() && it->second == name) users += (users.empty() ? "" : ", ") + db.name();
+        }
+        if (!users.empty()) {
+          return Status::Sql(kVolumeError, "Storage volume '" + name + "' is referenced by dbs or tables, dbs: [" +
+                                               users + "], tables: []");
+        }
+        e->mutable_drop_storage_volume()->set_name(name);
+        return Status::OK();
+      };
+      break;
+    case sql::StatementKind::kSetDefaultStorageVolume:
+      validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+        auto volume = catalog.FindStorageVolume(name);
+        if (!volume) return Status::Sql(kVolumeError, "Storage volume '" + name + "' does not exist");
+        if (!volume->enabled()) return Status::Sql(kVolumeError, "Storage volume " + name + " is disabled");
+        e->mutable_set_default_storage_volume()->set_name(name);
+        return Status::OK();
+      };
+      break;
+    default:
+      return Status::Internal("not a storage volume statement");
+  }
+  Result<uint64_t> seq = fe_->meta->Submit(std::move(entry), validate);
+  if (noop) return Ok();
+  RETURN_IF_ERROR(seq);
+  LOG(INFO) << "storage volume " << name << ": journal seq " << *seq;
+  return Ok();
+}
 
 }  // namespace basalt::fe

@@ -33,6 +33,7 @@ class Executor {
   Result<QueryResult> ExecuteKill(const sql::Statement& stmt);
   Result<QueryResult> ExecuteAlterSystem(const sql::Statement& stmt);
   Result<QueryResult> ExecuteDescribe(const sql::TableName& table);
+  Result<QueryResult> ExecuteStorageVolume(const sql::Statement& stmt);
 
   Result<Value> EvaluateScalar(const sql::Expr& expr);
   Result<Value> ScalarSubquery(const sql::SelectStmt& select);

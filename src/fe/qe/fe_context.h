@@ -11,6 +11,7 @@
 
 #include "common/config.h"
 #include "fe/catalog/catalog.h"
+#include "fe/catalog/secret_box.h"
 #include "fe/qe/session.h"
 #include "fe/qe/variables.h"
 
@@ -49,6 +50,10 @@ struct FeContext {
   SessionRegistry* sessions = nullptr;
   ComputeNodeManager* compute_nodes = nullptr;  // Null in unit tests without a cluster.
   const Config* config = nullptr;
+  const SecretBox* secrets = nullptr;
+  // Checks that a new storage volume's bucket/directory is reachable with its credentials before
+  // it is created; null skips the check.
+  std::function<Status(const proto::StorageVolumeMeta&)> check_storage_volume;
   FrontendInfo frontend;
 };
 

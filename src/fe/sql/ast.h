@@ -161,6 +161,7 @@ enum class ShowKind : uint8_t {
   kTriggers,
   kPrivileges,
   kFrontendConfig,   // ADMIN SHOW FRONTEND CONFIG
+  kStorageVolumes,
 };
 
 struct ShowStmt {
@@ -193,6 +194,11 @@ enum class StatementKind : uint8_t {
   kTransaction,  // BEGIN / START TRANSACTION / COMMIT / ROLLBACK (no-ops for now)
   kAlterSystem,
   kDescribe,
+  kCreateStorageVolume,
+  kAlterStorageVolume,
+  kDropStorageVolume,
+  kDescStorageVolume,
+  kSetDefaultStorageVolume,
   kEmpty,        // only comments / semicolons
 };
 
@@ -226,6 +232,11 @@ struct Statement {
   std::vector<std::string> host_ports;
   // DESCRIBE table
   TableName table;
+  // Storage volumes: name in `name`; CREATE also TYPE, LOCATIONS, COMMENT, PROPERTIES.
+  std::string name;
+  std::string volume_type;
+  std::vector<std::string> locations;
+  std::optional<std::string> comment;
 
   int num_placeholders = 0;
 

@@ -351,6 +351,17 @@ class Parser {
   // SET ...
   Result<std::unique_ptr<Statement>> ParseSet() {
     Advance();  // SET
+    if ((Cur().kind == TokenKind::kIdentifier || Cur().kind == TokenKind::kQuotedIdentifier) && IsWord("AS", 1) &&
+        IsWord("DEFAULT", 2) && IsWord("STORAGE", 3)) {
+      auto stmt = std::make_unique<Statement>(StatementKind::kSetDefaultStorageVolume);
+      stmt->name = Cur().text;
+      Advance();
+      Advance();
+      Advance();
+      Advance();
+      RETURN_IF_ERROR(ExpectWord("VOLUME"));
+      return stmt;
+    }
     auto stmt = std::make_unique<Statement>(StatementKind::kSet);
     stmt->set = std::make_unique<SetStmt>();
     // SET [GLOBAL|SESSION] TRANSACTION ... applies to the whole statement.
@@ -552,6 +563,10 @@ class Parser {
       show->kind = ShowKind::kComputeNodes;
     } else if (AcceptWord("BACKENDS")) {
       show->kind = ShowKind::kBackends;
+    } else if (IsWord("STORAGE") && IsWord("VOLUMES", 1)) {
+      Advance();
+      Advance();
+      show->kind = ShowKind::kStorageVolumes;
     } else if (AcceptWord("CREATE")) {
       if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
         show->kind = ShowKind::kCreateDatabase;
@@ -667,6 +682,37 @@ class Parser {
       }
       return stmt;
     }
+    if (IsWord("STORAGE") && IsWord("VOLUME", 1)) {
+      Advance();
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kCreateStorageVolume);
+      if (AcceptWord("IF")) {
+        RETURN_IF_ERROR(ExpectWord("NOT"));
+        RETURN_IF_ERROR(ExpectWord("EXISTS"));
+        stmt->if_not_exists = true;
+      }
+      ASSIGN_OR_RETURN(stmt->name, Identifier("a storage volume name"));
+      RETURN_IF_ERROR(ExpectWord("TYPE"));
+      RETURN_IF_ERROR(ExpectOp("="));
+      ASSIGN_OR_RETURN(stmt->volume_type, Identifier("a storage volume type (S3)"));
+      RETURN_IF_ERROR(ExpectWord("LOCATIONS"));
+      RETURN_IF_ERROR(ExpectOp("="));
+      RETURN_IF_ERROR(ExpectOp("("));
+      do {
+        ASSIGN_OR_RETURN(std::string location, StringLiteral("a quoted location such as \"s3://bucket/path\""));
+        stmt->locations.push_back(std::move(location));
+      } while (AcceptOp(","));
+      RETURN_IF_ERROR(ExpectOp(")"));
+      if (AcceptWord("COMMENT")) {
+        AcceptOp("=");
+        ASSIGN_OR_RETURN(std::string comment, StringLiteral("a quoted comment"));
+        stmt->comment = std::move(comment);
+      }
+      if (AcceptWord("PROPERTIES")) {
+        ASSIGN_OR_RETURN(stmt->properties, ParseProperties());
+      }
+      return stmt;
+    }
     if (AcceptWord("USER")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kCreateUser);
       if (AcceptWord("IF")) {
@@ -678,7 +724,7 @@ class Parser {
       RETURN_IF_ERROR(ParseIdentifiedBy(stmt.get()));
       return stmt;
     }
-    return Unexpected("DATABASE or USER");
+    return Unexpected("DATABASE, STORAGE VOLUME or USER");
   }
 
   // [IDENTIFIED BY [PASSWORD] 'x' | IDENTIFIED WITH plugin [BY 'x' | AS 'hash']]
@@ -727,6 +773,17 @@ class Parser {
       if (AcceptWord("FORCE")) stmt->force = true;
       return stmt;
     }
+    if (IsWord("STORAGE") && IsWord("VOLUME", 1)) {
+      Advance();
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kDropStorageVolume);
+      if (AcceptWord("IF")) {
+        RETURN_IF_ERROR(ExpectWord("EXISTS"));
+        stmt->if_exists = true;
+      }
+      ASSIGN_OR_RETURN(stmt->name, Identifier("a storage volume name"));
+      return stmt;
+    }
     if (AcceptWord("USER")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kDropUser);
       if (AcceptWord("IF")) {
@@ -736,7 +793,7 @@ class Parser {
       ASSIGN_OR_RETURN(stmt->user, ParseUserIdentity());
       return stmt;
     }
-    return Unexpected("DATABASE or USER");
+    return Unexpected("DATABASE, STORAGE VOLUME or USER");
   }
 
   Result<std::unique_ptr<Statement>> ParseAlter() {
@@ -750,6 +807,29 @@ class Parser {
       ASSIGN_OR_RETURN(stmt->user, ParseUserIdentity());
       RETURN_IF_ERROR(ParseIdentifiedBy(stmt.get()));
       if (!stmt->password && !stmt->password_hash) return Unexpected("IDENTIFIED BY");
+      return stmt;
+    }
+    if (IsWord("STORAGE") && IsWord("VOLUME", 1)) {
+      Advance();
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kAlterStorageVolume);
+      if (AcceptWord("IF")) {
+        RETURN_IF_ERROR(ExpectWord("EXISTS"));
+        stmt->if_exists = true;
+      }
+      ASSIGN_OR_RETURN(stmt->name, Identifier("a storage volume name"));
+      do {
+        if (AcceptWord("SET")) {
+          ASSIGN_OR_RETURN(auto props, ParseProperties());
+          for (auto& p : props) stmt->properties.push_back(std::move(p));
+        } else if (AcceptWord("COMMENT")) {
+          RETURN_IF_ERROR(ExpectOp("="));
+          ASSIGN_OR_RETURN(std::string comment, StringLiteral("a quoted comment"));
+          stmt->comment = std::move(comment);
+        } else {
+          return Unexpected("SET (...) or COMMENT = '...'");
+        }
+      } while (AcceptOp(","));
       return stmt;
     }
     if (AcceptWord("SYSTEM")) {
@@ -782,7 +862,7 @@ class Parser {
       } while (AcceptOp(","));
       return stmt;
     }
-    return Unexpected("USER or SYSTEM");
+    return Unexpected("USER, SYSTEM or STORAGE VOLUME");
   }
 
   Result<std::unique_ptr<Statement>> ParseKill() {
@@ -827,6 +907,13 @@ class Parser {
       return Status::Sql(sql_errors::kNotSupportedYet, "EXPLAIN is not supported yet");
     }
     Advance();  // DESC / DESCRIBE
+    if (IsWord("STORAGE") && IsWord("VOLUME", 1)) {
+      Advance();
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kDescStorageVolume);
+      ASSIGN_OR_RETURN(stmt->name, Identifier("a storage volume name"));
+      return stmt;
+    }
     auto stmt = std::make_unique<Statement>(StatementKind::kDescribe);
     ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
     AcceptWord("ALL");
