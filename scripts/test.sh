@@ -95,9 +95,10 @@ run_e2e() {
 run_fuzz() {
   command -v clang++ >/dev/null || { log "clang is missing"; return 1; }
   cmake --preset fuzz >/dev/null || return 1
-  cmake --build --preset fuzz --target sql_parser_fuzzer mysql_packet_fuzzer journal_reader_fuzzer || return 1
+  cmake --build --preset fuzz --target sql_parser_fuzzer mysql_packet_fuzzer journal_reader_fuzzer \
+    segment_reader_fuzzer || return 1
   local seconds="${BASALT_FUZZ_SECONDS:-20}" rc=0 corpus
-  for f in sql_parser_fuzzer mysql_packet_fuzzer journal_reader_fuzzer; do
+  for f in sql_parser_fuzzer mysql_packet_fuzzer journal_reader_fuzzer segment_reader_fuzzer; do
     corpus="$BASALT_CACHE/fuzz-corpus/$f"
     mkdir -p "$corpus"
     log "fuzzing $f for ${seconds}s"
@@ -114,6 +115,7 @@ dirname_of() {
     sql_parser_fuzzer) echo src/fe/sql ;;
     mysql_packet_fuzzer) echo src/fe/mysql ;;
     journal_reader_fuzzer) echo src/fe/journal ;;
+    segment_reader_fuzzer) echo src/cn/storage/segment ;;
   esac
 }
 

@@ -344,6 +344,8 @@ run_mode = shared_data
 cloud_native_storage_type = S3
 aws_s3_path = bucket/x
 aws_s3_endpoint = 127.0.0.1:9000
+aws_s3_access_key = AAAAAAAAAAAAAAAAAAAA
+aws_s3_secret_key = BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB
 aws_s3_use_instance_profile = false
 enable_load_volume_from_conf = true
 heartbeat_interval_ms = {heartbeat_interval_ms}
@@ -375,6 +377,12 @@ def test_starrocks_conf_files_with_unknown_keys_only_warn(basalt):
     assert "mysql_service_nio_enabled" in log, f"no warning about the unknown key:\n{log}"
     assert not re.search(r"^\S+ \S+ [EF] ", log, re.M), f"errors logged:\n{log}"
     assert "information_schema" in database_names(fe)
+    # enable_load_volume_from_conf created the built-in volume from the aws_s3_* keys.
+    _, rows = fe.query("DESC STORAGE VOLUME builtin_storage_volume")
+    name, type_, is_default, location, params, enabled, _comment = rows[0]
+    assert (type_, is_default, location) == ("S3", "true", "s3://bucket/x")
+    assert '"aws.s3.secret_key":"******"' in params and '"aws.s3.endpoint":"127.0.0.1:9000"' in params
+    assert b"BBBBBBBBBBBBBBBBBBBB" not in b"".join(p.read_bytes() for p in fe.meta_dir.iterdir() if p.is_file())
 
     cn = basalt.cn(start=False)
     cn.conf_file = cn.root / "cn.conf"
