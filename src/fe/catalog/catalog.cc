@@ -30,6 +30,7 @@ Status Catalog::Apply(const proto::JournalEntry& entry) {
         if (!databases_.erase(entry.drop_database().name())) {
           return Status::Corruption("journal drops missing database " + entry.drop_database().name());
         }
+        tables_.erase(entry.drop_database().name());  // The database's tables go with it.
         break;
       }
       case proto::JournalEntry::kUpsertUser:
@@ -88,6 +89,60 @@ Status Catalog::Apply(const proto::JournalEntry& entry) {
         default_storage_volume_ = name;
         break;
       }
+      case proto::JournalEntry::kCreateTable: {
+        const auto& table = entry.create_table().table();
+        if (!databases_.count(table.db())) {
+          return Status::Corruption("journal creates table " + table.name() + " in missing database " + table.db());
+        }
+        auto& tables = tables_[table.db()];
+        if (tables.count(table.name())) {
+          return Status::Corruption("journal creates existing table " + table.db() + "." + table.name());
+        }
+        tables[table.name()] = table;
+        next_id_ = std::max(next_id_, table.id() + 1);
+        break;
+      }
+      case proto::JournalEntry::kDropTable: {
+        const auto& drop = entry.drop_table();
+        proto::TableMeta* table = FindTableLocked(drop.db(), drop.name());
+        if (!table) return Status::Corruption("journal drops missing table " + drop.db() + "." + drop.name());
+        tables_[drop.db()].erase(drop.name());
+        break;
+      }
+      case proto::JournalEntry::kTruncateTable: {
+        const auto& truncate = entry.truncate_table();
+        proto::TableMeta* table = FindTableLocked(truncate.db(), truncate.name());
+        if (!table) return Status::Corruption("journal truncates missing table " + truncate.db() + "." + truncate.name());
+        table->set_data_version(truncate.data_version());
+        break;
+      }
+      case proto::JournalEntry::kAlterTableAddColumn: {
+        const auto& add = entry.alter_table_add_column();
+        proto::TableMeta* table = FindTableLocked(add.db(), add.name());
+        if (!table) return Status::Corruption("journal alters missing table " + add.db() + "." + add.name());
+        if (add.position() < 0 || add.position() > table->columns_size()) {
+          return Status::Corruption("journal adds a column at invalid position " + std::to_string(add.position()));
+        }
+        auto* columns = table->mutable_columns();
+        columns->Add()->CopyFrom(add.column());
+        for (int i = columns->size() - 1; i > add.position(); --i) columns->SwapElements(i, i - 1);
+        table->set_schema_version(table->schema_version() + 1);
+        break;
+      }
+      case proto::JournalEntry::kAlterTableDropColumn: {
+        const auto& drop = entry.alter_table_drop_column();
+        proto::TableMeta* table = FindTableLocked(drop.db(), drop.name());
+        if (!table) return Status::Corruption("journal alters missing table " + drop.db() + "." + drop.name());
+        auto* columns = table->mutable_columns();
+        int index = -1;
+        for (int i = 0; i < columns->size(); ++i) {
+          if (columns->Get(i).name() == drop.column()) index = i;
+        }
+        if (index < 0) return Status::Corruption("journal drops missing column " + drop.column());
+        columns->DeleteSubrange(index, 1);
+        table->set_schema_version(table->schema_version() + 1);
+        break;
+      }
       case proto::JournalEntry::ENTRY_NOT_SET:
         return Status::Corruption("journal entry of unknown kind (written by a newer FE?)");
     }
@@ -106,6 +161,8 @@ Status Catalog::LoadImage(const proto::CatalogImage& image) {
     users_.clear();
     compute_nodes_.clear();
     storage_volumes_.clear();
+    tables_.clear();
+    for (const auto& table : image.tables()) tables_[table.db()][table.name()] = table;
     for (const auto& volume : image.storage_volumes()) storage_volumes_[volume.name()] = volume;
     default_storage_volume_ = image.default_storage_volume();
     for (const auto& db : image.databases()) databases_[db.name()] = db;
@@ -131,6 +188,9 @@ proto::CatalogImage Catalog::SnapshotImage() const {
   for (const auto& [id, node] : compute_nodes_) *image.add_compute_nodes() = node;
   for (const auto& [name, volume] : storage_volumes_) *image.add_storage_volumes() = volume;
   image.set_default_storage_volume(default_storage_volume_);
+  for (const auto& [db, tables] : tables_) {
+    for (const auto& [name, table] : tables) *image.add_tables() = table;
+  }
   return image;
 }
 
@@ -188,6 +248,40 @@ std::vector<proto::StorageVolumeMeta> Catalog::ListStorageVolumes() const {
   std::shared_lock lock(mu_);
   std::vector<proto::StorageVolumeMeta> out;
   for (const auto& [name, volume] : storage_volumes_) out.push_back(volume);
+  return out;
+}
+
+proto::TableMeta* Catalog::FindTableLocked(std::string_view db, std::string_view name) {
+  auto db_it = tables_.find(db);
+  if (db_it == tables_.end()) return nullptr;
+  auto it = db_it->second.find(name);
+  return it == db_it->second.end() ? nullptr : &it->second;
+}
+
+std::optional<proto::TableMeta> Catalog::FindTable(std::string_view db, std::string_view name) const {
+  std::shared_lock lock(mu_);
+  auto db_it = tables_.find(db);
+  if (db_it == tables_.end()) return std::nullopt;
+  auto it = db_it->second.find(name);
+  if (it == db_it->second.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<proto::TableMeta> Catalog::ListTables(std::string_view db) const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::TableMeta> out;
+  auto db_it = tables_.find(db);
+  if (db_it == tables_.end()) return out;
+  for (const auto& [name, table] : db_it->second) out.push_back(table);
+  return out;
+}
+
+std::vector<proto::TableMeta> Catalog::ListAllTables() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::TableMeta> out;
+  for (const auto& [db, tables] : tables_) {
+    for (const auto& [name, table] : tables) out.push_back(table);
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-// The FE catalog: databases, users and compute-node membership.
+// The FE catalog: databases, their tables, users, storage volumes and compute-node membership.
 //
 // The catalog changes only by applying journal entries (Apply), so replay at startup and the
 // live path run the same code. Readers take a shared lock and get copies; nothing hands out
@@ -47,10 +47,18 @@ class Catalog {
   std::vector<proto::StorageVolumeMeta> ListStorageVolumes() const;
   std::string default_storage_volume() const;  // Empty when none is set.
 
+  // Tables of a database, by name (case-sensitive, as in StarRocks). Dropping a database drops
+  // its tables with it.
+  std::optional<proto::TableMeta> FindTable(std::string_view db, std::string_view name) const;
+  std::vector<proto::TableMeta> ListTables(std::string_view db) const;  // Sorted by name.
+  std::vector<proto::TableMeta> ListAllTables() const;                  // Sorted by db, name.
+
   // Called after a compute node is added/removed by Apply, so runtime services can follow.
   void SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool added)> listener);
 
  private:
+  proto::TableMeta* FindTableLocked(std::string_view db, std::string_view name);  // mu_ held exclusively.
+
   mutable std::shared_mutex mu_;
   int64_t next_id_ = 10000;  // Ids below are reserved for built-in objects.
   std::map<std::string, proto::DatabaseMeta, std::less<>> databases_;  // by name (case-sensitive)
@@ -58,6 +66,8 @@ class Catalog {
   std::map<int64_t, proto::ComputeNodeMeta> compute_nodes_;
   std::map<std::string, proto::StorageVolumeMeta, std::less<>> storage_volumes_;
   std::string default_storage_volume_;
+  // db name -> table name -> table.
+  std::map<std::string, std::map<std::string, proto::TableMeta, std::less<>>, std::less<>> tables_;
   std::function<void(const proto::ComputeNodeMeta&, bool)> compute_node_listener_;
 };
 

@@ -16,6 +16,7 @@
 #include "fe/catalog/storage_volume.h"
 #include "fe/qe/binder.h"
 #include "fe/qe/system_tables.h"
+#include "fe/qe/table_ddl.h"
 
 namespace basalt::fe {
 namespace {
@@ -175,6 +176,11 @@ Result<QueryResult> Executor::Execute(const sql::Statement& stmt, const std::vec
     case sql::StatementKind::kDropStorageVolume:
     case sql::StatementKind::kDescStorageVolume:
     case sql::StatementKind::kSetDefaultStorageVolume: return ExecuteStorageVolume(stmt);
+    case sql::StatementKind::kCreateTable: return ExecuteCreateTable(*stmt.create_table);
+    case sql::StatementKind::kDropTable: return ExecuteDropTable(stmt);
+    case sql::StatementKind::kTruncateTable: return ExecuteTruncateTable(stmt);
+    case sql::StatementKind::kAlterTable: return ExecuteAlterTable(stmt);
+    case sql::StatementKind::kInsert: return ExecuteInsert(stmt);
     case sql::StatementKind::kEmpty: return Status::Sql(sql_errors::kEmptyQuery, "Query was empty");
   }
   return Status::Internal("unhandled statement kind");
@@ -358,6 +364,8 @@ Result<QueryResult> Executor::ExecuteSelect(const sql::SelectStmt& select) {
         input.rows = std::move(table->rows);
       } else if (!fe_->catalog->FindDatabase(db)) {
         return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
+      } else if (fe_->catalog->FindTable(db, ref.name.table)) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "table scans are not supported yet");
       } else {
         return Status::Sql({1146, "42S02"}, "Table '" + db + "." + ref.name.table + "' doesn't exist");
       }
@@ -693,6 +701,9 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
           if (show.full) b.AddRow({t, "SYSTEM VIEW"}); else b.AddRow({t});
         }
       }
+      for (const auto& t : fe_->catalog->ListTables(db)) {
+        if (show.full) b.AddRow({t.name(), "BASE TABLE"}); else b.AddRow({t.name()});
+      }
       return finish(b);
     }
     case ShowKind::kColumns: {
@@ -702,6 +713,7 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
           ? std::vector<std::string>{"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"}
           : std::vector<std::string>{"Field", "Type", "Null", "Key", "Default", "Extra"};
       TextResultBuilder b(names);
+      auto user_table = db.empty() ? std::nullopt : fe_->catalog->FindTable(db, show.table.table);
       const Chunk& c = described.chunks.front();
       for (size_t row = 0; row < c.num_rows; ++row) {
         auto cell = [&](size_t col) -> std::optional<std::string> {
@@ -709,7 +721,11 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
           return c.columns[col]->FormatRow(row);
         };
         if (show.full) {
-          b.AddRow({cell(0), cell(1), "utf8mb4_0900_ai_ci", cell(2), cell(3), cell(4), cell(5), "select,insert,update,references", ""});
+          std::string comment = user_table && static_cast<int>(row) < user_table->columns_size()
+                                    ? user_table->columns(static_cast<int>(row)).comment()
+                                    : "";
+          b.AddRow({cell(0), cell(1), "utf8mb4_0900_ai_ci", cell(2), cell(3), cell(4), cell(5),
+                    "select,insert,update,references", comment});
         } else {
           b.AddRow({cell(0), cell(1), cell(2), cell(3), cell(4), cell(5)});
         }
@@ -817,7 +833,11 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
       if (!IsInformationSchema(db) && !fe_->catalog->FindDatabase(db)) {
         return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
       }
-      return Status::Sql({1146, "42S02"}, "Table '" + db + "." + show.table.table + "' doesn't exist");
+      auto table = fe_->catalog->FindTable(db, show.table.table);
+      if (!table) return Status::Sql({1146, "42S02"}, "Table '" + db + "." + show.table.table + "' doesn't exist");
+      TextResultBuilder b({"Table", "Create Table"});
+      b.AddRow({table->name(), ShowCreateTableText(*table)});
+      return b.Build();
     }
     case ShowKind::kCharset: {
       TextResultBuilder b({"Charset", "Description", "Default collation", "Maxlen"});
@@ -980,6 +1000,8 @@ Result<QueryResult> Executor::ExecuteCreateDatabase(const sql::Statement& stmt) 
   return Ok(1);
 }
 
+// Drops the database and its tables at once, with or without FORCE (StarRocks moves a non-FORCE
+// drop to a recycle bin; Basalt has none yet).
 Result<QueryResult> Executor::ExecuteDropDatabase(const sql::Statement& stmt) {
   if (IsInformationSchema(stmt.db)) {
     return Status::Sql(sql_errors::kSpecificAccessDenied, "Access denied; cannot drop database information_schema");
@@ -1143,7 +1165,14 @@ Result<QueryResult> Executor::ExecuteDescribe(const sql::TableName& table) {
     return b.Build();
   }
   if (!fe_->catalog->FindDatabase(db)) return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
-  return Status::Sql({1146, "42S02"}, "Table '" + db + "." + table.table + "' doesn't exist");
+  auto meta = fe_->catalog->FindTable(db, table.table);
+  if (!meta) return Status::Sql({1146, "42S02"}, "Table '" + db + "." + table.table + "' doesn't exist");
+  TextResultBuilder b({"Field", "Type", "Null", "Key", "Default", "Extra"});
+  for (const auto& c : meta->columns()) {
+    b.AddRow({c.name(), c.type_sql(), c.nullable() ? "YES" : "NO", c.is_key() ? "true" : "false", ColumnDefaultText(c),
+              c.aggregation()});
+  }
+  return b.Build();
 }
 
 
@@ -1229,9 +1258,16 @@ Result<QueryResult> Executor::ExecuteStorageVolume(const sql::Statement& stmt) {
           auto it = db.properties().find("storage_volume");
           if (it != db.properties().end() && it->second == name) users += (users.empty() ? "" : ", ") + db.name();
         }
-        if (!users.empty()) {
+        std::string tables;
+        for (const auto& t : catalog.ListAllTables()) {
+          auto it = t.properties().find("storage_volume");
+          if (it != t.properties().end() && it->second == name) {
+            tables += (tables.empty() ? "" : ", ") + t.db() + "." + t.name();
+          }
+        }
+        if (!users.empty() || !tables.empty()) {
           return Status::Sql(kVolumeError, "Storage volume '" + name + "' is referenced by dbs or tables, dbs: [" +
-                                               users + "], tables: []");
+                                               users + "], tables: [" + tables + "]");
         }
         e->mutable_drop_storage_volume()->set_name(name);
         return Status::OK();
@@ -1254,6 +1290,184 @@ Result<QueryResult> Executor::ExecuteStorageVolume(const sql::Statement& stmt) {
   RETURN_IF_ERROR(seq);
   LOG(INFO) << "storage volume " << name << ": journal seq " << *seq;
   return Ok();
+}
+
+// ---- tables ----------------------------------------------------------------------------------
+//
+// Catalog-only for now: tables have a schema, keys, partitioning, distribution and properties, but
+// no data yet. DROP TABLE (with or without FORCE) removes the table at once; there is no recycle
+// bin yet.
+
+Result<std::string> Executor::ResolveUserDatabase(const std::string& named) {
+  std::string db = named.empty() ? session_->current_db() : named;
+  if (db.empty()) return Status::Sql(sql_errors::kNoDatabaseSelected, "No database selected");
+  if (IsInformationSchema(db)) {
+    return Status::Sql({1044, "42000"}, "Access denied for user '" + session_->user() + "' to database '" + db + "'");
+  }
+  if (!fe_->catalog->FindDatabase(db)) return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
+  return db;
+}
+
+Result<QueryResult> Executor::ExecuteCreateTable(const sql::CreateTableStmt& stmt) {
+  ASSIGN_OR_RETURN(std::string db_name, ResolveUserDatabase(stmt.name.db));
+  // Without BUCKETS, one bucket per compute node (at least one); StarRocks picks a number
+  // automatically from the cluster size too.
+  int32_t default_buckets = std::max<int32_t>(1, static_cast<int32_t>(fe_->catalog->ListComputeNodes().size()));
+  proto::JournalEntry entry;
+  bool existed = false;
+  auto validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+    auto db = catalog.FindDatabase(db_name);
+    if (!db) return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db_name + "'");
+    if (catalog.FindTable(db_name, stmt.name.table)) {
+      if (stmt.if_not_exists) {
+        existed = true;
+        return Status::Cancelled("exists");
+      }
+      return Status::Sql(sql_errors::kTableExists, "Table '" + stmt.name.table + "' already exists");
+    }
+    ASSIGN_OR_RETURN(proto::TableMeta table, BuildTableMeta(stmt, *db, catalog, default_buckets));
+    table.set_id(catalog.PeekNextId());
+    table.set_create_time_ms(NowMillis());
+    *e->mutable_create_table()->mutable_table() = std::move(table);
+    return Status::OK();
+  };
+  Result<uint64_t> seq = fe_->meta->Submit(std::move(entry), validate);
+  if (existed) return Ok();
+  RETURN_IF_ERROR(seq);
+  LOG(INFO) << "created table " << db_name << "." << stmt.name.table << " (journal seq " << *seq << ")";
+  return Ok();
+}
+
+Result<QueryResult> Executor::ExecuteDropTable(const sql::Statement& stmt) {
+  ASSIGN_OR_RETURN(std::string db_name, ResolveUserDatabase(stmt.table.db));
+  const std::string& name = stmt.table.table;
+  proto::JournalEntry entry;
+  bool missing = false;
+  auto validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+    if (!catalog.FindTable(db_name, name)) {
+      if (stmt.if_exists) {
+        missing = true;
+        return Status::Cancelled("missing");
+      }
+      return Status::Sql(sql_errors::kBadTable, "Unknown table '" + db_name + "." + name + "'");
+    }
+    e->mutable_drop_table()->set_db(db_name);
+    e->mutable_drop_table()->set_name(name);
+    return Status::OK();
+  };
+  Result<uint64_t> seq = fe_->meta->Submit(std::move(entry), validate);
+  if (missing) return Ok();
+  RETURN_IF_ERROR(seq);
+  LOG(INFO) << "dropped table " << db_name << "." << name << " (journal seq " << *seq << ")";
+  return Ok();
+}
+
+Result<QueryResult> Executor::ExecuteTruncateTable(const sql::Statement& stmt) {
+  ASSIGN_OR_RETURN(std::string db_name, ResolveUserDatabase(stmt.table.db));
+  const std::string& name = stmt.table.table;
+  proto::JournalEntry entry;
+  auto validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+    auto table = catalog.FindTable(db_name, name);
+    if (!table) return Status::Sql({1146, "42S02"}, "Table '" + db_name + "." + name + "' doesn't exist");
+    auto* t = e->mutable_truncate_table();
+    t->set_db(db_name);
+    t->set_name(name);
+    t->set_data_version(table->data_version() + 1);
+    return Status::OK();
+  };
+  ASSIGN_OR_RETURN(uint64_t seq, fe_->meta->Submit(std::move(entry), validate));
+  LOG(INFO) << "truncated table " << db_name << "." << name << " (journal seq " << seq << ")";
+  return Ok();
+}
+
+Result<QueryResult> Executor::ExecuteAlterTable(const sql::Statement& stmt) {
+  ASSIGN_OR_RETURN(std::string db_name, ResolveUserDatabase(stmt.table.db));
+  const std::string& name = stmt.table.table;
+  proto::JournalEntry entry;
+  auto find_column = [](const proto::TableMeta& t, const std::string& column) {
+    for (int i = 0; i < t.columns_size(); ++i) {
+      if (EqualsIgnoreCase(t.columns(i).name(), column)) return i;
+    }
+    return -1;
+  };
+  auto validate = [&](const Catalog& catalog, proto::JournalEntry* e) -> Status {
+    auto table = catalog.FindTable(db_name, name);
+    if (!table) return Status::Sql({1146, "42S02"}, "Table '" + db_name + "." + name + "' doesn't exist");
+    if (stmt.alter_action == "DROP COLUMN") {
+      int index = find_column(*table, stmt.column_name);
+      if (index < 0) {
+        return Status::Sql(sql_errors::kBadField, "Unknown column '" + stmt.column_name + "' in '" + name + "'");
+      }
+      const proto::ColumnMeta& c = table->columns(index);
+      if (c.is_key()) return Status::Sql(kTableDdlError, "Can not drop key column '" + c.name() + "'");
+      for (const auto& d : table->distribution().columns()) {
+        if (d == c.name()) return Status::Sql(kTableDdlError, "Can not drop distribution column '" + c.name() + "'");
+      }
+      for (const auto& p : table->partition().columns()) {
+        if (p == c.name()) return Status::Sql(kTableDdlError, "Can not drop partition column '" + c.name() + "'");
+      }
+      for (const auto& o : table->order_by()) {
+        if (o == c.name()) return Status::Sql(kTableDdlError, "Can not drop sort key column '" + c.name() + "'");
+      }
+      auto* d = e->mutable_alter_table_drop_column();
+      d->set_db(db_name);
+      d->set_name(name);
+      d->set_column(c.name());
+      return Status::OK();
+    }
+    const sql::ColumnDef& def = *stmt.column_def;
+    if (find_column(*table, def.name) >= 0) {
+      return Status::Sql(sql_errors::kDuplicateFieldName, "Duplicate column name '" + def.name + "'");
+    }
+    ASSIGN_OR_RETURN(proto::ColumnMeta column, BuildColumnMeta(def));
+    if (table->keys_type() == "AGG_KEYS" && column.aggregation().empty()) {
+      return Status::Sql(kTableDdlError, "Value column '" + def.name +
+                                             "' of an AGGREGATE KEY table needs an aggregation type (SUM, MAX, MIN, REPLACE, ...)");
+    }
+    if (table->keys_type() != "AGG_KEYS" && !column.aggregation().empty()) {
+      return Status::Sql(kTableDdlError, "Column '" + def.name + "' has aggregation type " + column.aggregation() +
+                                             ", which is only allowed in AGGREGATE KEY tables");
+    }
+    if (!column.nullable() && !column.has_default()) {
+      return Status::Sql(kTableDdlError, "Column '" + def.name + "' is NOT NULL and needs a DEFAULT value");
+    }
+    int position = table->columns_size();
+    if (stmt.first) {
+      position = 0;
+    } else if (!stmt.after_column.empty()) {
+      int after = find_column(*table, stmt.after_column);
+      if (after < 0) {
+        return Status::Sql(sql_errors::kBadField, "Unknown column '" + stmt.after_column + "' in '" + name + "'");
+      }
+      position = after + 1;
+    }
+    // A new column is a value column, so it goes after the key columns.
+    if (position < table->key_columns_size()) {
+      return Status::Sql(kTableDdlError, "Invalid column order: value column '" + def.name +
+                                             "' must be after the key columns");
+    }
+    auto* add = e->mutable_alter_table_add_column();
+    add->set_db(db_name);
+    add->set_name(name);
+    *add->mutable_column() = std::move(column);
+    add->set_position(position);
+    return Status::OK();
+  };
+  ASSIGN_OR_RETURN(uint64_t seq, fe_->meta->Submit(std::move(entry), validate));
+  LOG(INFO) << "altered table " << db_name << "." << name << ": " << stmt.alter_action << " (journal seq " << seq << ")";
+  return Ok();
+}
+
+Result<QueryResult> Executor::ExecuteInsert(const sql::Statement& stmt) {
+  std::string db = stmt.table.db.empty() ? session_->current_db() : stmt.table.db;
+  if (db.empty()) return Status::Sql(sql_errors::kNoDatabaseSelected, "No database selected");
+  if (!IsInformationSchema(db) && !fe_->catalog->FindDatabase(db)) {
+    return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
+  }
+  if (!fe_->catalog->FindTable(db, stmt.table.table)) {
+    return Status::Sql({1146, "42S02"}, "Table '" + db + "." + stmt.table.table + "' doesn't exist");
+  }
+  return Status::Sql(sql_errors::kNotSupportedYet, "INSERT is not supported yet");
 }
 
 }  // namespace basalt::fe

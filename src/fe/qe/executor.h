@@ -34,6 +34,13 @@ class Executor {
   Result<QueryResult> ExecuteAlterSystem(const sql::Statement& stmt);
   Result<QueryResult> ExecuteDescribe(const sql::TableName& table);
   Result<QueryResult> ExecuteStorageVolume(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteCreateTable(const sql::CreateTableStmt& stmt);
+  Result<QueryResult> ExecuteDropTable(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteTruncateTable(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteAlterTable(const sql::Statement& stmt);
+  Result<QueryResult> ExecuteInsert(const sql::Statement& stmt);
+  // The database a statement names (or the current one); 1046 / 1049 when there is none.
+  Result<std::string> ResolveUserDatabase(const std::string& named);
 
   Result<Value> EvaluateScalar(const sql::Expr& expr);
   Result<Value> ScalarSubquery(const sql::SelectStmt& select);

@@ -1,8 +1,10 @@
 #include "fe/qe/system_tables.h"
 
 #include <functional>
+#include <map>
 
 #include "common/string_util.h"
+#include "fe/qe/table_ddl.h"
 
 namespace basalt::fe {
 namespace {
@@ -26,6 +28,36 @@ std::vector<std::string> SortedDatabaseNames(const FeContext& fe) {
 
 const std::vector<TableDef>& Defs();
 
+// information_schema.COLUMNS row for a user table column.
+Row UserColumnRow(const proto::TableMeta& t, const proto::ColumnMeta& c, int position) {
+  DataType type = ColumnType(c);
+  auto num = [](int64_t v) { return std::optional<std::string>(std::to_string(v)); };
+  std::optional<std::string> char_len, octet_len, precision, scale, datetime_precision, charset, collation;
+  if (type.IsStringLike() && type.id != TypeId::kJson) {
+    int64_t len = type.id == TypeId::kString || type.length < 0 ? 65533 : type.length;
+    char_len = num(len);
+    octet_len = num(len * 4);
+    charset = "utf8";
+    collation = "utf8_general_ci";
+  }
+  switch (type.id) {
+    case TypeId::kTinyInt: precision = num(3), scale = num(0); break;
+    case TypeId::kSmallInt: precision = num(5), scale = num(0); break;
+    case TypeId::kInt: precision = num(10), scale = num(0); break;
+    case TypeId::kBigInt: precision = num(19), scale = num(0); break;
+    case TypeId::kLargeInt: precision = num(39), scale = num(0); break;
+    case TypeId::kFloat: precision = num(12); break;
+    case TypeId::kDouble: precision = num(22); break;
+    case TypeId::kDecimal: precision = num(type.precision), scale = num(type.scale); break;
+    case TypeId::kDateTime: datetime_precision = num(0); break;
+    default: break;
+  }
+  return {"def", t.db(), t.name(), c.name(), std::to_string(position), ColumnDefaultText(c), c.nullable() ? "YES" : "NO",
+          DataTypeBaseName(type), char_len, octet_len, precision, scale, datetime_precision, charset, collation,
+          c.type_sql(), c.is_key() ? ColumnKeyLabel(t.keys_type()) : "", "", "select,insert,update,references",
+          c.comment(), std::nullopt, std::nullopt};
+}
+
 const std::vector<TableDef>& Defs() {
   static const auto* kDefs = new std::vector<TableDef>{
       {"SCHEMATA",
@@ -44,12 +76,18 @@ const std::vector<TableDef>& Defs() {
         {"MAX_DATA_LENGTH", 'I'}, {"INDEX_LENGTH", 'I'}, {"DATA_FREE", 'I'}, {"AUTO_INCREMENT", 'I'},
         {"CREATE_TIME", 'S'}, {"UPDATE_TIME", 'S'}, {"CHECK_TIME", 'S'}, {"TABLE_COLLATION", 'S'},
         {"CHECKSUM", 'I'}, {"CREATE_OPTIONS", 'S'}, {"TABLE_COMMENT", 'S'}},
-       [](const FeContext&, Session&) {
+       [](const FeContext& fe, Session&) {
          std::vector<Row> rows;
          for (const std::string& t : SystemTableNames()) {
            rows.push_back({"def", kInformationSchema, t, "SYSTEM VIEW", "MEMORY", "10", "Fixed", "0", "0", "0", "0", "0",
                            "0", std::nullopt, std::nullopt, std::nullopt, std::nullopt, "utf8mb4_0900_ai_ci",
                            std::nullopt, "", ""});
+         }
+         for (const auto& t : fe.catalog->ListAllTables()) {
+           std::string created = FormatDateTime(t.create_time_ms() * 1000 - (t.create_time_ms() * 1000) % 1000000);
+           rows.push_back({"def", t.db(), t.name(), "BASE TABLE", "StarRocks", std::nullopt, std::nullopt, "0", "0", "0",
+                           std::nullopt, std::nullopt, std::nullopt, std::nullopt, created, std::nullopt, std::nullopt,
+                           "utf8_general_ci", std::nullopt, std::nullopt, t.comment()});
          }
          return rows;
        }},
@@ -60,7 +98,7 @@ const std::vector<TableDef>& Defs() {
         {"NUMERIC_SCALE", 'I'}, {"DATETIME_PRECISION", 'I'}, {"CHARACTER_SET_NAME", 'S'}, {"COLLATION_NAME", 'S'},
         {"COLUMN_TYPE", 'S'}, {"COLUMN_KEY", 'S'}, {"EXTRA", 'S'}, {"PRIVILEGES", 'S'}, {"COLUMN_COMMENT", 'S'},
         {"GENERATION_EXPRESSION", 'S'}, {"SRS_ID", 'I'}},
-       [](const FeContext&, Session&) {
+       [](const FeContext& fe, Session&) {
          // information_schema's own columns, so tools can describe the system views.
          std::vector<Row> rows;
          for (const TableDef& def : Defs()) {
@@ -76,6 +114,10 @@ const std::vector<TableDef>& Defs() {
                              is_int ? std::nullopt : std::optional<std::string>("utf8mb4_0900_ai_ci"),
                              is_int ? "bigint(20)" : "varchar(65533)", "", "", "select", "", "", std::nullopt});
            }
+         }
+         for (const auto& t : fe.catalog->ListAllTables()) {
+           int pos = 1;
+           for (const auto& c : t.columns()) rows.push_back(UserColumnRow(t, c, pos++));
          }
          return rows;
        }},
@@ -226,7 +268,24 @@ const std::vector<TableDef>& Defs() {
        {{"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"TABLE_ENGINE", 'S'}, {"TABLE_MODEL", 'S'}, {"PRIMARY_KEY", 'S'},
         {"PARTITION_KEY", 'S'}, {"DISTRIBUTE_KEY", 'S'}, {"DISTRIBUTE_TYPE", 'S'}, {"DISTRIBUTE_BUCKET", 'I'},
         {"SORT_KEY", 'S'}, {"PROPERTIES", 'S'}, {"TABLE_ID", 'I'}},
-       NoRows},
+       [](const FeContext& fe, Session&) {
+         std::vector<Row> rows;
+         for (const auto& t : fe.catalog->ListAllTables()) {
+           std::vector<std::string> keys(t.key_columns().begin(), t.key_columns().end());
+           std::vector<std::string> sort(t.order_by().begin(), t.order_by().end());
+           if (sort.empty()) sort = keys;
+           std::map<std::string, std::string> props(t.properties().begin(), t.properties().end());
+           std::string json = "{";
+           for (const auto& [k, v] : props) json += (json.size() > 1 ? "," : "") + ("\"" + k + "\":\"" + v + "\"");
+           json += "}";
+           rows.push_back({t.db(), t.name(), "OLAP", t.keys_type(), BacktickList(keys),
+                           BacktickList({t.partition().columns().begin(), t.partition().columns().end()}),
+                           BacktickList({t.distribution().columns().begin(), t.distribution().columns().end()}),
+                           t.distribution().kind(), std::to_string(t.distribution().buckets()), BacktickList(sort), json,
+                           std::to_string(t.id())});
+         }
+         return rows;
+       }},
       {"MATERIALIZED_VIEWS",
        {{"MATERIALIZED_VIEW_ID", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"REFRESH_TYPE", 'S'},
         {"IS_ACTIVE", 'S'}, {"MATERIALIZED_VIEW_DEFINITION", 'S'}},

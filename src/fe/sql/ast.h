@@ -175,6 +175,44 @@ struct ShowStmt {
   ExprPtr where;
 };
 
+// A column definition in CREATE TABLE / ALTER TABLE ADD COLUMN.
+struct ColumnDef {
+  std::string name;
+  DataType type;
+  std::string aggregation;            // SUM, MAX, MIN, REPLACE, ... (upper case); empty when none.
+  std::optional<bool> nullable;       // Unset when neither NULL nor NOT NULL was written.
+  std::optional<std::string> default_value;  // Literal text; nullopt when no DEFAULT.
+  bool default_is_expr = false;       // DEFAULT CURRENT_TIMESTAMP / DEFAULT (expr): text is the expression.
+  bool default_is_null = false;       // DEFAULT NULL
+  std::string comment;
+  bool auto_increment = false;
+};
+
+struct RangePartitionDef {
+  std::string name;
+  std::vector<std::string> upper_bound;  // VALUES LESS THAN (...); empty when max_value.
+  bool max_value = false;
+};
+
+struct CreateTableStmt {
+  TableName name;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::string engine;                      // Empty when not written.
+  std::string keys_type;                   // DUPLICATE, AGGREGATE, UNIQUE, PRIMARY or empty.
+  std::vector<std::string> key_columns;
+  std::optional<std::string> comment;
+  std::string partition_kind;              // Empty, RANGE, LIST or EXPR.
+  std::string partition_text;              // The whole PARTITION BY clause as written.
+  std::vector<std::string> partition_columns;  // RANGE/LIST columns, or columns an EXPR references.
+  std::vector<RangePartitionDef> ranges;   // PARTITION p VALUES LESS THAN (...) items.
+  std::string distribution_kind;           // Empty, HASH or RANDOM.
+  std::vector<std::string> distribution_columns;
+  int64_t buckets = 0;                     // 0 = not written.
+  std::vector<std::string> order_by;
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
 struct UserIdentity {
   std::string user;
   std::string host = "%";
@@ -199,6 +237,11 @@ enum class StatementKind : uint8_t {
   kDropStorageVolume,
   kDescStorageVolume,
   kSetDefaultStorageVolume,
+  kCreateTable,
+  kDropTable,     // table, if_exists, force
+  kTruncateTable, // table
+  kAlterTable,    // table, alter_action, column_def / column_name, after_column, first
+  kInsert,        // table (the rest of the statement is not parsed yet)
   kEmpty,        // only comments / semicolons
 };
 
@@ -237,6 +280,15 @@ struct Statement {
   std::string volume_type;
   std::vector<std::string> locations;
   std::optional<std::string> comment;
+
+  // CREATE TABLE
+  std::unique_ptr<CreateTableStmt> create_table;
+  // ALTER TABLE t ADD COLUMN def [FIRST | AFTER c] / DROP COLUMN c
+  std::string alter_action;  // "ADD COLUMN" or "DROP COLUMN"
+  std::unique_ptr<ColumnDef> column_def;
+  std::string column_name;
+  std::string after_column;
+  bool first = false;
 
   int num_placeholders = 0;
 

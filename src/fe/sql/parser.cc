@@ -1,5 +1,6 @@
 #include "fe/sql/parser.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "common/sql_errors.h"
@@ -163,6 +164,26 @@ class Parser {
     if (IsWord("BEGIN") || IsWord("COMMIT") || IsWord("ROLLBACK") || IsWord("START")) return ParseTransaction();
     if (IsWord("DESC") || IsWord("DESCRIBE") || IsWord("EXPLAIN")) return ParseDescribe();
     if (IsWord("ADMIN")) return ParseAdmin();
+    if (IsWord("TRUNCATE")) {
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kTruncateTable);
+      RETURN_IF_ERROR(ExpectWord("TABLE"));
+      ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
+      if (IsWord("PARTITION")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "TRUNCATE TABLE ... PARTITION is not supported yet");
+      }
+      return stmt;
+    }
+    if (IsWord("INSERT")) {
+      // Only the target is parsed for now: the executor answers "not supported yet" for an existing
+      // table and 1146 for a missing one. The rest of the statement is skipped.
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kInsert);
+      if (!AcceptWord("INTO")) RETURN_IF_ERROR(ExpectWord("OVERWRITE"));
+      ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
+      while (!AtEnd() && !IsOp(";")) Advance();
+      return stmt;
+    }
     return Unexpected("a statement such as SELECT, SET, SHOW, USE, CREATE, DROP, ALTER or KILL");
   }
 
@@ -651,8 +672,285 @@ class Parser {
     return props;
   }
 
+  // ( name, name, ... )
+  Result<std::vector<std::string>> ColumnNameList() {
+    std::vector<std::string> names;
+    RETURN_IF_ERROR(ExpectOp("("));
+    do {
+      ASSIGN_OR_RETURN(std::string name, Identifier("a column name"));
+      names.push_back(std::move(name));
+    } while (AcceptOp(","));
+    RETURN_IF_ERROR(ExpectOp(")"));
+    return names;
+  }
+
+  Result<int64_t> PositiveInteger(const char* what) {
+    int64_t v = 0;
+    if (Cur().kind != TokenKind::kInteger || !ParseInt64(Cur().text, &v)) return Unexpected(what);
+    Advance();
+    return v;
+  }
+
+  // The text of one literal in a DEFAULT clause or a partition bound: a string, a number
+  // (optionally negative) or a bare word such as MAXVALUE.
+  Result<std::string> LiteralText(const char* what) {
+    std::string sign;
+    if (IsOp("-")) {
+      sign = "-";
+      Advance();
+    }
+    const Token& t = Cur();
+    if (t.kind == TokenKind::kString || t.kind == TokenKind::kInteger || t.kind == TokenKind::kDecimal) {
+      std::string text = sign + t.text;
+      Advance();
+      return text;
+    }
+    return Unexpected(what);
+  }
+
+  // Skips tokens up to (not including) the next ',' or ')' outside brackets.
+  Status SkipBalanced() {
+    int depth = 0;
+    while (!AtEnd()) {
+      if (IsOp("(") || IsOp("[")) {
+        ++depth;
+      } else if (IsOp(")") || IsOp("]")) {
+        if (depth == 0) return Status::OK();
+        --depth;
+      } else if (IsOp(",") && depth == 0) {
+        return Status::OK();
+      }
+      Advance();
+    }
+    return Unexpected("')'");
+  }
+
+  // col type [agg] [NULL | NOT NULL] [DEFAULT ...] [AUTO_INCREMENT] [COMMENT '...']
+  Result<ColumnDef> ParseColumnDef() {
+    ColumnDef col;
+    ASSIGN_OR_RETURN(col.name, Identifier("a column name"));
+    if (Cur().kind != TokenKind::kIdentifier) return Unexpected("a type for column '" + col.name + "'");
+    std::string type_name = Cur().text;
+    Advance();
+    int64_t a1 = -1, a2 = -1;
+    if (AcceptOp("(")) {
+      ASSIGN_OR_RETURN(a1, PositiveInteger("a type length"));
+      if (AcceptOp(",")) {
+        ASSIGN_OR_RETURN(a2, PositiveInteger("a scale"));
+      }
+      RETURN_IF_ERROR(ExpectOp(")"));
+    }
+    if (IsOp("<")) {
+      return Status::Sql(sql_errors::kNotSupportedYet,
+                         "type " + ToUpper(type_name) + "<...> of column '" + col.name + "' is not supported yet");
+    }
+    Result<DataType> type = DataTypeFromName(type_name, a1, a2);
+    if (!type.ok()) {
+      return Status::Sql(sql_errors::kParseError, "Invalid type for column '" + col.name + "': " + type.status().message());
+    }
+    col.type = *type;
+    AcceptWord("SIGNED");
+    static const std::unordered_set<std::string> kAggregations = {
+        "SUM", "MAX", "MIN", "REPLACE", "REPLACE_IF_NOT_NULL", "HLL_UNION", "BITMAP_UNION", "PERCENTILE_UNION"};
+    if (Cur().kind == TokenKind::kIdentifier && kAggregations.count(ToUpper(Cur().text))) {
+      col.aggregation = ToUpper(Cur().text);
+      Advance();
+    }
+    while (true) {
+      if (IsWord("NOT") && IsWord("NULL", 1)) {
+        Advance();
+        Advance();
+        col.nullable = false;
+      } else if (AcceptWord("NULL")) {
+        col.nullable = true;
+      } else if (AcceptWord("DEFAULT")) {
+        if (AcceptWord("NULL")) {
+          col.default_is_null = true;
+        } else if (IsWord("CURRENT_TIMESTAMP")) {
+          Advance();
+          if (AcceptOp("(")) RETURN_IF_ERROR(ExpectOp(")"));
+          col.default_value = "CURRENT_TIMESTAMP";
+          col.default_is_expr = true;
+        } else if (IsOp("(")) {
+          uint32_t begin = Cur().begin;
+          Advance();
+          RETURN_IF_ERROR(SkipBalanced());
+          RETURN_IF_ERROR(ExpectOp(")"));
+          col.default_value = std::string(sql_.substr(begin, PrevEnd() - begin));
+          col.default_is_expr = true;
+        } else {
+          ASSIGN_OR_RETURN(std::string text, LiteralText("a default value"));
+          col.default_value = std::move(text);
+        }
+      } else if (AcceptWord("AUTO_INCREMENT")) {
+        col.auto_increment = true;
+      } else if (AcceptWord("COMMENT")) {
+        ASSIGN_OR_RETURN(col.comment, StringLiteral("a quoted comment"));
+      } else if (IsWord("AS")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "generated column '" + col.name + "' is not supported yet");
+      } else {
+        break;
+      }
+    }
+    return col;
+  }
+
+  // PARTITION BY ... (after the words PARTITION BY).
+  Status ParsePartitionBy(CreateTableStmt* ct, uint32_t begin) {
+    if (AcceptWord("RANGE") || IsWord("LIST")) {
+      bool list = AcceptWord("LIST");
+      ct->partition_kind = list ? "LIST" : "RANGE";
+      ASSIGN_OR_RETURN(ct->partition_columns, ColumnNameList());
+      RETURN_IF_ERROR(ExpectOp("("));
+      if (!IsOp(")")) {
+        do {
+          if (!list && IsWord("PARTITION") && IsWord("VALUES", 2) && IsWord("LESS", 3)) {
+            Advance();
+            RangePartitionDef range;
+            ASSIGN_OR_RETURN(range.name, Identifier("a partition name"));
+            Advance();  // VALUES
+            Advance();  // LESS
+            RETURN_IF_ERROR(ExpectWord("THAN"));
+            if (AcceptWord("MAXVALUE")) {
+              range.max_value = true;
+            } else {
+              RETURN_IF_ERROR(ExpectOp("("));
+              if (AcceptWord("MAXVALUE")) {
+                range.max_value = true;
+              } else {
+                do {
+                  ASSIGN_OR_RETURN(std::string bound, LiteralText("a partition bound"));
+                  range.upper_bound.push_back(std::move(bound));
+                } while (AcceptOp(","));
+              }
+              RETURN_IF_ERROR(ExpectOp(")"));
+            }
+            ct->ranges.push_back(std::move(range));
+          } else {
+            // Fixed ranges, batch START..END..EVERY and LIST items: kept as text only.
+            RETURN_IF_ERROR(SkipBalanced());
+          }
+        } while (AcceptOp(","));
+      }
+      RETURN_IF_ERROR(ExpectOp(")"));
+    } else {
+      // Expression partitioning: PARTITION BY expr[, expr] or PARTITION BY (c1, c2).
+      ct->partition_kind = "EXPR";
+      bool parenthesized = AcceptOp("(");
+      do {
+        ASSIGN_OR_RETURN(ExprPtr e, ParseExpr());
+        CollectColumnNames(*e, &ct->partition_columns);
+      } while (AcceptOp(","));
+      if (parenthesized) RETURN_IF_ERROR(ExpectOp(")"));
+    }
+    ct->partition_text = std::string(sql_.substr(begin, PrevEnd() - begin));
+    return Status::OK();
+  }
+
+  static void CollectColumnNames(const Expr& e, std::vector<std::string>* out) {
+    if (e.kind == ExprKind::kColumnRef) {
+      if (std::find(out->begin(), out->end(), e.names.back()) == out->end()) out->push_back(e.names.back());
+      return;
+    }
+    for (const auto& c : e.children) CollectColumnNames(*c, out);
+  }
+
+  Result<std::unique_ptr<Statement>> ParseCreateTable() {
+    auto stmt = std::make_unique<Statement>(StatementKind::kCreateTable);
+    auto ct = std::make_unique<CreateTableStmt>();
+    if (AcceptWord("IF")) {
+      RETURN_IF_ERROR(ExpectWord("NOT"));
+      RETURN_IF_ERROR(ExpectWord("EXISTS"));
+      ct->if_not_exists = true;
+    }
+    ASSIGN_OR_RETURN(ct->name, QualifiedTableName());
+    if (IsWord("LIKE") || IsWord("AS")) {
+      return Status::Sql(sql_errors::kNotSupportedYet, "CREATE TABLE ... LIKE / AS SELECT is not supported yet");
+    }
+    RETURN_IF_ERROR(ExpectOp("("));
+    do {
+      if (IsWord("INDEX")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "indexes in CREATE TABLE are not supported yet");
+      }
+      ASSIGN_OR_RETURN(ColumnDef col, ParseColumnDef());
+      ct->columns.push_back(std::move(col));
+    } while (AcceptOp(","));
+    RETURN_IF_ERROR(ExpectOp(")"));
+    // The clauses, in StarRocks' order; each may appear once.
+    std::unordered_set<std::string> seen;
+    auto once = [&](const std::string& clause) -> Status {
+      if (!seen.insert(clause).second) {
+        return Status::Sql(sql_errors::kParseError, "Getting syntax error: " + clause + " is given twice");
+      }
+      return Status::OK();
+    };
+    while (!AtEnd() && !IsOp(";")) {
+      if (AcceptWord("ENGINE")) {
+        RETURN_IF_ERROR(once("ENGINE"));
+        RETURN_IF_ERROR(ExpectOp("="));
+        ASSIGN_OR_RETURN(ct->engine, Identifier("an engine name"));
+      } else if ((IsWord("DUPLICATE") || IsWord("AGGREGATE") || IsWord("UNIQUE") || IsWord("PRIMARY")) &&
+                 IsWord("KEY", 1)) {
+        RETURN_IF_ERROR(once("KEY"));
+        ct->keys_type = ToUpper(Cur().text);
+        Advance();
+        Advance();
+        ASSIGN_OR_RETURN(ct->key_columns, ColumnNameList());
+      } else if (AcceptWord("COMMENT")) {
+        RETURN_IF_ERROR(once("COMMENT"));
+        AcceptOp("=");
+        ASSIGN_OR_RETURN(std::string comment, StringLiteral("a quoted comment"));
+        ct->comment = std::move(comment);
+      } else if (IsWord("PARTITION") && IsWord("BY", 1)) {
+        RETURN_IF_ERROR(once("PARTITION BY"));
+        uint32_t begin = Cur().begin;
+        Advance();
+        Advance();
+        RETURN_IF_ERROR(ParsePartitionBy(ct.get(), begin));
+      } else if (AcceptWord("DISTRIBUTED")) {
+        RETURN_IF_ERROR(once("DISTRIBUTED BY"));
+        RETURN_IF_ERROR(ExpectWord("BY"));
+        if (AcceptWord("HASH")) {
+          ct->distribution_kind = "HASH";
+          ASSIGN_OR_RETURN(ct->distribution_columns, ColumnNameList());
+        } else if (AcceptWord("RANDOM")) {
+          ct->distribution_kind = "RANDOM";
+        } else {
+          return Unexpected("HASH or RANDOM");
+        }
+        if (AcceptWord("BUCKETS")) {
+          ASSIGN_OR_RETURN(ct->buckets, PositiveInteger("a number of buckets"));
+          if (ct->buckets <= 0) {
+            return Status::Sql(sql_errors::kParseError, "Number of hash distribution should not be zero.");
+          }
+        }
+      } else if (IsWord("ORDER") && IsWord("BY", 1)) {
+        RETURN_IF_ERROR(once("ORDER BY"));
+        Advance();
+        Advance();
+        ASSIGN_OR_RETURN(ct->order_by, ColumnNameList());
+      } else if (AcceptWord("PROPERTIES")) {
+        RETURN_IF_ERROR(once("PROPERTIES"));
+        ASSIGN_OR_RETURN(ct->properties, ParseProperties());
+      } else {
+        return Unexpected("ENGINE, a KEY clause, COMMENT, PARTITION BY, DISTRIBUTED BY, ORDER BY or PROPERTIES");
+      }
+    }
+    stmt->create_table = std::move(ct);
+    return stmt;
+  }
+
   Result<std::unique_ptr<Statement>> ParseCreate() {
     Advance();  // CREATE
+    if (AcceptWord("TABLE") || (IsWord("EXTERNAL") && IsWord("TABLE", 1))) {
+      if (IsWord("TABLE")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "external tables are not supported");
+      }
+      return ParseCreateTable();
+    }
+    if (IsWord("TEMPORARY") && IsWord("TABLE", 1)) {
+      return Status::Sql(sql_errors::kNotSupportedYet, "temporary tables are not supported yet");
+    }
     if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kCreateDatabase);
       if (AcceptWord("IF")) {
@@ -724,7 +1022,7 @@ class Parser {
       RETURN_IF_ERROR(ParseIdentifiedBy(stmt.get()));
       return stmt;
     }
-    return Unexpected("DATABASE, STORAGE VOLUME or USER");
+    return Unexpected("DATABASE, TABLE, STORAGE VOLUME or USER");
   }
 
   // [IDENTIFIED BY [PASSWORD] 'x' | IDENTIFIED WITH plugin [BY 'x' | AS 'hash']]
@@ -760,6 +1058,16 @@ class Parser {
 
   Result<std::unique_ptr<Statement>> ParseDrop() {
     Advance();  // DROP
+    if (AcceptWord("TABLE")) {
+      auto stmt = std::make_unique<Statement>(StatementKind::kDropTable);
+      if (AcceptWord("IF")) {
+        RETURN_IF_ERROR(ExpectWord("EXISTS"));
+        stmt->if_exists = true;
+      }
+      ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
+      if (AcceptWord("FORCE")) stmt->force = true;
+      return stmt;
+    }
     if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kDropDatabase);
       if (AcceptWord("IF")) {
@@ -793,11 +1101,43 @@ class Parser {
       ASSIGN_OR_RETURN(stmt->user, ParseUserIdentity());
       return stmt;
     }
-    return Unexpected("DATABASE, STORAGE VOLUME or USER");
+    return Unexpected("DATABASE, TABLE, STORAGE VOLUME or USER");
   }
 
   Result<std::unique_ptr<Statement>> ParseAlter() {
     Advance();  // ALTER
+    if (AcceptWord("TABLE")) {
+      auto stmt = std::make_unique<Statement>(StatementKind::kAlterTable);
+      ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
+      if (AcceptWord("ADD")) {
+        if (!AcceptWord("COLUMN")) {
+          return Status::Sql(sql_errors::kNotSupportedYet, "only ALTER TABLE ... ADD COLUMN / DROP COLUMN are supported yet");
+        }
+        if (IsOp("(")) {
+          return Status::Sql(sql_errors::kNotSupportedYet, "ADD COLUMN (...) with a column list is not supported yet");
+        }
+        stmt->alter_action = "ADD COLUMN";
+        ASSIGN_OR_RETURN(ColumnDef col, ParseColumnDef());
+        stmt->column_def = std::make_unique<ColumnDef>(std::move(col));
+        if (AcceptWord("FIRST")) {
+          stmt->first = true;
+        } else if (AcceptWord("AFTER")) {
+          ASSIGN_OR_RETURN(stmt->after_column, Identifier("a column name"));
+        }
+      } else if (AcceptWord("DROP")) {
+        if (!AcceptWord("COLUMN")) {
+          return Status::Sql(sql_errors::kNotSupportedYet, "only ALTER TABLE ... ADD COLUMN / DROP COLUMN are supported yet");
+        }
+        stmt->alter_action = "DROP COLUMN";
+        ASSIGN_OR_RETURN(stmt->column_name, Identifier("a column name"));
+      } else {
+        return Status::Sql(sql_errors::kNotSupportedYet, "only ALTER TABLE ... ADD COLUMN / DROP COLUMN are supported yet");
+      }
+      if (IsOp(",")) {
+        return Status::Sql(sql_errors::kNotSupportedYet, "several ALTER TABLE clauses in one statement are not supported yet");
+      }
+      return stmt;
+    }
     if (AcceptWord("USER")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kAlterUser);
       if (AcceptWord("IF")) {

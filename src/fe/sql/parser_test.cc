@@ -147,5 +147,113 @@ TEST(ParserTest, MultipleStatements) {
   EXPECT_EQ((*empty)[0]->kind, StatementKind::kEmpty);
 }
 
+TEST(ParserTest, CreateTableSeedStatement) {
+  auto stmt = Parse(
+      "CREATE TABLE site_clicks (\n"
+      "    `uid` bigint NOT NULL COMMENT \"uid\",\n"
+      "    `site` string NOT NULL COMMENT \"site url\",\n"
+      "    `vtime` bigint NOT NULL COMMENT \"vtime\"\n"
+      ")\n"
+      "DISTRIBUTED BY HASH(`uid`)\n"
+      "PROPERTIES(\"replication_num\"=\"1\")");
+  ASSERT_TRUE(stmt);
+  ASSERT_EQ(stmt->kind, StatementKind::kCreateTable);
+  const CreateTableStmt& ct = *stmt->create_table;
+  EXPECT_EQ(ct.name.table, "site_clicks");
+  ASSERT_EQ(ct.columns.size(), 3u);
+  EXPECT_EQ(ct.columns[1].name, "site");
+  EXPECT_EQ(ct.columns[1].type.ToSql(), "varchar(65533)");
+  EXPECT_EQ(ct.columns[1].nullable, std::optional<bool>(false));
+  EXPECT_EQ(ct.columns[1].comment, "site url");
+  EXPECT_TRUE(ct.keys_type.empty());
+  EXPECT_EQ(ct.distribution_kind, "HASH");
+  EXPECT_EQ(ct.distribution_columns, std::vector<std::string>{"uid"});
+  EXPECT_EQ(ct.buckets, 0);
+  ASSERT_EQ(ct.properties.size(), 1u);
+  EXPECT_EQ(ct.properties[0].first, "replication_num");
+}
+
+TEST(ParserTest, CreateTableAllClauses) {
+  auto stmt = Parse(
+      "CREATE TABLE IF NOT EXISTS d.t (k1 int, k2 decimal(10, 2) NOT NULL DEFAULT \"1.5\", "
+      "v bigint SUM DEFAULT -3 COMMENT 'c', ts datetime DEFAULT CURRENT_TIMESTAMP) ENGINE = olap "
+      "AGGREGATE KEY(k1, k2) COMMENT 'tbl' "
+      "PARTITION BY RANGE(k1) (PARTITION p1 VALUES LESS THAN (\"10\"), PARTITION p2 VALUES LESS THAN MAXVALUE, "
+      "START (\"1\") END (\"5\") EVERY (1)) "
+      "DISTRIBUTED BY HASH(k1, k2) BUCKETS 8 ORDER BY (k2, k1) PROPERTIES ('a' = 'b')");
+  ASSERT_TRUE(stmt);
+  const CreateTableStmt& ct = *stmt->create_table;
+  EXPECT_TRUE(ct.if_not_exists);
+  EXPECT_EQ(ct.name.db, "d");
+  EXPECT_EQ(ct.columns[1].type, DataType::Decimal(10, 2));
+  EXPECT_EQ(ct.columns[1].default_value, std::optional<std::string>("1.5"));
+  EXPECT_EQ(ct.columns[2].aggregation, "SUM");
+  EXPECT_EQ(ct.columns[2].default_value, std::optional<std::string>("-3"));
+  EXPECT_TRUE(ct.columns[3].default_is_expr);
+  EXPECT_EQ(ct.engine, "olap");
+  EXPECT_EQ(ct.keys_type, "AGGREGATE");
+  EXPECT_EQ(ct.key_columns, (std::vector<std::string>{"k1", "k2"}));
+  EXPECT_EQ(ct.comment, std::optional<std::string>("tbl"));
+  EXPECT_EQ(ct.partition_kind, "RANGE");
+  ASSERT_EQ(ct.ranges.size(), 2u);
+  EXPECT_EQ(ct.ranges[0].upper_bound, std::vector<std::string>{"10"});
+  EXPECT_TRUE(ct.ranges[1].max_value);
+  EXPECT_EQ(ct.partition_text.rfind("PARTITION BY RANGE(k1)", 0), 0u);
+  EXPECT_EQ(ct.partition_text.back(), ')');
+  EXPECT_EQ(ct.buckets, 8);
+  EXPECT_EQ(ct.order_by, (std::vector<std::string>{"k2", "k1"}));
+}
+
+TEST(ParserTest, CreateTableExpressionPartitioning) {
+  auto stmt = Parse("CREATE TABLE t (dt datetime, c int) PARTITION BY date_trunc('day', dt) DISTRIBUTED BY RANDOM");
+  ASSERT_TRUE(stmt);
+  EXPECT_EQ(stmt->create_table->partition_kind, "EXPR");
+  EXPECT_EQ(stmt->create_table->partition_text, "PARTITION BY date_trunc('day', dt)");
+  EXPECT_EQ(stmt->create_table->partition_columns, std::vector<std::string>{"dt"});
+  EXPECT_EQ(stmt->create_table->distribution_kind, "RANDOM");
+  auto cols = Parse("CREATE TABLE t (a int, b int) PARTITION BY (a, b)");
+  ASSERT_TRUE(cols);
+  EXPECT_EQ(cols->create_table->partition_columns, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ParserTest, CreateTableErrorsNameTheColumn) {
+  Status bad_type = ParseError("CREATE TABLE t (a nosuchtype)");
+  EXPECT_NE(bad_type.message().find("'a'"), std::string::npos) << bad_type;
+  Status bad_len = ParseError("CREATE TABLE t (name varchar(0))");
+  EXPECT_NE(bad_len.message().find("'name'"), std::string::npos) << bad_len;
+  EXPECT_FALSE(ParseError("CREATE TABLE t (a int) DISTRIBUTED BY HASH(a) BUCKETS 0").ok());
+  EXPECT_FALSE(ParseError("CREATE TABLE t (a int) COMMENT 'x' COMMENT 'y'").ok());
+  EXPECT_FALSE(ParseError("CREATE TABLE t ()").ok());
+  EXPECT_FALSE(ParseError("CREATE TABLE t (a int) DUPLICATE KEY()").ok());
+}
+
+TEST(ParserTest, TableStatements) {
+  auto drop = Parse("DROP TABLE IF EXISTS d.t FORCE");
+  ASSERT_TRUE(drop);
+  EXPECT_EQ(drop->kind, StatementKind::kDropTable);
+  EXPECT_TRUE(drop->if_exists);
+  EXPECT_TRUE(drop->force);
+  EXPECT_EQ(drop->table.db, "d");
+  auto truncate = Parse("TRUNCATE TABLE t");
+  ASSERT_TRUE(truncate);
+  EXPECT_EQ(truncate->kind, StatementKind::kTruncateTable);
+  auto add = Parse("ALTER TABLE t ADD COLUMN c varchar(10) NOT NULL DEFAULT 'x' AFTER b");
+  ASSERT_TRUE(add);
+  EXPECT_EQ(add->kind, StatementKind::kAlterTable);
+  EXPECT_EQ(add->alter_action, "ADD COLUMN");
+  EXPECT_EQ(add->column_def->name, "c");
+  EXPECT_EQ(add->after_column, "b");
+  auto first = Parse("ALTER TABLE t ADD COLUMN c int FIRST");
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->first);
+  auto dropcol = Parse("ALTER TABLE t DROP COLUMN c");
+  ASSERT_TRUE(dropcol);
+  EXPECT_EQ(dropcol->column_name, "c");
+  auto insert = Parse("INSERT INTO d.t (a, b) VALUES (1, 'x'), (2, 'y')");
+  ASSERT_TRUE(insert);
+  EXPECT_EQ(insert->kind, StatementKind::kInsert);
+  EXPECT_EQ(insert->table.table, "t");
+}
+
 }  // namespace
 }  // namespace basalt::sql
