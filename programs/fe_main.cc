@@ -30,6 +30,7 @@
 #include "fe/cluster/compute_node_manager.h"
 #include "fe/mysql/mysql_server.h"
 #include "fe/qe/fe_context.h"
+#include "fe/qe/variables.h"
 
 namespace {
 
@@ -213,6 +214,15 @@ int Run(int argc, char** argv) {
     }
   });
 
+  // SET GLOBAL values live in the journal; the variable table follows every applied entry.
+  basalt::fe::GlobalVariables globals;
+  catalog.SetGlobalVariableListener([&globals](const basalt::proto::GlobalVariable& variable) {
+    if (const basalt::fe::VariableDef* def = basalt::fe::FindVariableDef(variable.name())) {
+      globals.Set(*def, basalt::fe::VariableValue{variable.is_null() ? std::nullopt
+                                                                     : std::optional<std::string>(variable.value())});
+    }
+  });
+
   std::string meta_dir = config.GetString("meta_dir");
   auto meta = basalt::fe::MetaStore::Open(basalt::LocalFileSystem::Default(), meta_dir, &catalog);
   if (!meta.ok()) return Fail("cannot open the catalog in " + meta_dir + ": " + meta.status().message());
@@ -224,7 +234,6 @@ int Run(int argc, char** argv) {
   if (Status st = LoadBuiltinStorageVolume(config, catalog, **meta, *secrets); !st.ok()) return Fail(st.message());
 
   basalt::MetricRegistry metrics;
-  basalt::fe::GlobalVariables globals;
   basalt::fe::SessionRegistry sessions;
   basalt::fe::FeContext context;
   context.catalog = &catalog;

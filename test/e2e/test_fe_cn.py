@@ -457,3 +457,31 @@ def test_kill_connection_from_another_session(basalt_fe):
             assert err.args[0] == 1094, err  # ER_NO_SUCH_THREAD
     finally:
         b.close()
+
+
+def test_set_global_reaches_new_sessions_and_survives_restart(basalt_fe):
+    fe = basalt_fe
+    fe.execute("SET GLOBAL wait_timeout = 1234")
+    fe.execute("SET GLOBAL character_set_results = NULL")
+    # (PyMySQL's own SET NAMES at connect sets the session's character_set_results, so the
+    # global value is read with @@global.)
+    _, rows = fe.query("SELECT @@global.wait_timeout, @@wait_timeout, @@global.character_set_results")
+    assert rows == [(1234, 1234, None)]
+    # A session's own SET wins over the global value and does not change it.
+    conn = fe.connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET SESSION wait_timeout = 7")
+            cur.execute("SELECT @@wait_timeout, @@global.wait_timeout")
+            assert cur.fetchone() == (7, 1234)
+    finally:
+        conn.close()
+    with pytest.raises(pymysql.MySQLError) as info:
+        fe.execute("SET GLOBAL version_comment = 'x'")
+    assert info.value.args[0] == 1238
+    fe.kill9()
+    fe.start()
+    _, rows = fe.query("SELECT @@wait_timeout, @@global.character_set_results")
+    assert rows == [(1234, None)]
+    _, rows = fe.query("SHOW GLOBAL VARIABLES LIKE 'wait_timeout'")
+    assert rows == [("wait_timeout", "1234")]

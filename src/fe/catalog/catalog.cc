@@ -9,6 +9,18 @@ namespace basalt::fe {
 
 Catalog::Catalog() = default;
 
+void Catalog::SetGlobalVariableListener(std::function<void(const proto::GlobalVariable&)> listener) {
+  std::unique_lock lock(mu_);
+  global_variable_listener_ = std::move(listener);
+}
+
+std::vector<proto::GlobalVariable> Catalog::ListGlobalVariables() const {
+  std::shared_lock lock(mu_);
+  std::vector<proto::GlobalVariable> out;
+  for (const auto& [name, variable] : global_variables_) out.push_back(variable);
+  return out;
+}
+
 void Catalog::SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool)> listener) {
   std::unique_lock lock(mu_);
   compute_node_listener_ = std::move(listener);
@@ -143,6 +155,12 @@ Status Catalog::Apply(const proto::JournalEntry& entry) {
         table->set_schema_version(table->schema_version() + 1);
         break;
       }
+      case proto::JournalEntry::kSetGlobalVariable: {
+        const auto& variable = entry.set_global_variable().variable();
+        global_variables_[variable.name()] = variable;
+        if (global_variable_listener_) notify = [l = global_variable_listener_, variable] { l(variable); };
+        break;
+      }
       case proto::JournalEntry::ENTRY_NOT_SET:
         return Status::Corruption("journal entry of unknown kind (written by a newer FE?)");
     }
@@ -154,9 +172,13 @@ Status Catalog::Apply(const proto::JournalEntry& entry) {
 Status Catalog::LoadImage(const proto::CatalogImage& image) {
   std::vector<proto::ComputeNodeMeta> nodes;
   std::function<void(const proto::ComputeNodeMeta&, bool)> listener;
+  std::function<void(const proto::GlobalVariable&)> variable_listener;
   {
     std::unique_lock lock(mu_);
     next_id_ = image.next_id();
+    global_variables_.clear();
+    for (const auto& variable : image.global_variables()) global_variables_[variable.name()] = variable;
+    variable_listener = global_variable_listener_;
     databases_.clear();
     users_.clear();
     compute_nodes_.clear();
@@ -176,6 +198,9 @@ Status Catalog::LoadImage(const proto::CatalogImage& image) {
   if (listener) {
     for (const auto& node : nodes) listener(node, true);
   }
+  if (variable_listener) {
+    for (const auto& variable : image.global_variables()) variable_listener(variable);
+  }
   return Status::OK();
 }
 
@@ -188,6 +213,7 @@ proto::CatalogImage Catalog::SnapshotImage() const {
   for (const auto& [id, node] : compute_nodes_) *image.add_compute_nodes() = node;
   for (const auto& [name, volume] : storage_volumes_) *image.add_storage_volumes() = volume;
   image.set_default_storage_volume(default_storage_volume_);
+  for (const auto& [name, variable] : global_variables_) *image.add_global_variables() = variable;
   for (const auto& [db, tables] : tables_) {
     for (const auto& [name, table] : tables) *image.add_tables() = table;
   }

@@ -47,6 +47,9 @@ class Catalog {
   std::vector<proto::StorageVolumeMeta> ListStorageVolumes() const;
   std::string default_storage_volume() const;  // Empty when none is set.
 
+  // Values set with SET GLOBAL, by variable name.
+  std::vector<proto::GlobalVariable> ListGlobalVariables() const;
+
   // Tables of a database, by name (case-sensitive, as in StarRocks). Dropping a database drops
   // its tables with it.
   std::optional<proto::TableMeta> FindTable(std::string_view db, std::string_view name) const;
@@ -55,6 +58,8 @@ class Catalog {
 
   // Called after a compute node is added/removed by Apply, so runtime services can follow.
   void SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool added)> listener);
+  // Called after a SET GLOBAL entry applies (live or at replay), so the variable table follows.
+  void SetGlobalVariableListener(std::function<void(const proto::GlobalVariable&)> listener);
 
  private:
   proto::TableMeta* FindTableLocked(std::string_view db, std::string_view name);  // mu_ held exclusively.
@@ -66,9 +71,11 @@ class Catalog {
   std::map<int64_t, proto::ComputeNodeMeta> compute_nodes_;
   std::map<std::string, proto::StorageVolumeMeta, std::less<>> storage_volumes_;
   std::string default_storage_volume_;
+  std::map<std::string, proto::GlobalVariable, std::less<>> global_variables_;
   // db name -> table name -> table.
   std::map<std::string, std::map<std::string, proto::TableMeta, std::less<>>, std::less<>> tables_;
   std::function<void(const proto::ComputeNodeMeta&, bool)> compute_node_listener_;
+  std::function<void(const proto::GlobalVariable&)> global_variable_listener_;
 };
 
 class MetaStore {

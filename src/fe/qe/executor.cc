@@ -552,12 +552,19 @@ Result<QueryResult> Executor::ExecuteSet(const sql::SetStmt& set) {
   for (const sql::SetAssignment& a : set.assignments) {
     using Kind = sql::SetAssignment::Kind;
     bool global = a.scope == sql::VariableScope::kGlobal;
-    auto set_var = [this, global](const VariableDef& def, VariableValue v) {
-      if (global) {
-        fe_->globals->Set(def, std::move(v));
-      } else {
+    // SET GLOBAL is journaled (it survives restarts and reaches every session through the
+    // catalog's listener); SET SESSION only touches this session.
+    auto set_var = [this, global](const VariableDef& def, VariableValue v) -> Status {
+      if (!global) {
         session_->SetSessionVariable(def, std::move(v));
+        return Status::OK();
       }
+      proto::JournalEntry entry;
+      auto* variable = entry.mutable_set_global_variable()->mutable_variable();
+      variable->set_name(def.name);
+      variable->set_is_null(!v.text.has_value());
+      variable->set_value(v.text.value_or(""));
+      return fe_->meta->Submit(std::move(entry)).status();
     };
     switch (a.kind) {
       case Kind::kSystemVariable: {
@@ -578,12 +585,14 @@ Result<QueryResult> Executor::ExecuteSet(const sql::SetStmt& set) {
           ASSIGN_OR_RETURN(value, NormalizeVariableValue(*def, v));
         }
         apply.push_back([=] {
-          set_var(*def, value);
+          RETURN_IF_ERROR(set_var(*def, value));
           // The two spellings of the isolation / read-only variables stay in step.
           static const std::map<std::string, std::string> kTwins = {
               {"transaction_isolation", "tx_isolation"}, {"tx_isolation", "transaction_isolation"},
               {"transaction_read_only", "tx_read_only"}, {"tx_read_only", "transaction_read_only"}};
-          if (auto it = kTwins.find(def->name); it != kTwins.end()) set_var(*FindVariableDef(it->second), value);
+          if (auto it = kTwins.find(def->name); it != kTwins.end()) {
+            RETURN_IF_ERROR(set_var(*FindVariableDef(it->second), value));
+          }
           return Status::OK();
         });
         break;
@@ -609,12 +618,14 @@ Result<QueryResult> Executor::ExecuteSet(const sql::SetStmt& set) {
           return Status::Sql(sql_errors::kUnknownCollation, "Unknown collation: '" + a.collation + "'");
         }
         bool names = a.kind == Kind::kNames;
-        apply.push_back([=] {
-          set_var(*FindVariableDef("character_set_client"), VariableValue{charset});
-          set_var(*FindVariableDef("character_set_results"), VariableValue{charset});
+        apply.push_back([=]() -> Status {
+          RETURN_IF_ERROR(set_var(*FindVariableDef("character_set_client"), VariableValue{charset}));
+          RETURN_IF_ERROR(set_var(*FindVariableDef("character_set_results"), VariableValue{charset}));
           if (names) {
-            set_var(*FindVariableDef("character_set_connection"), VariableValue{charset});
-            if (!collation.empty()) set_var(*FindVariableDef("collation_connection"), VariableValue{collation});
+            RETURN_IF_ERROR(set_var(*FindVariableDef("character_set_connection"), VariableValue{charset}));
+            if (!collation.empty()) {
+              RETURN_IF_ERROR(set_var(*FindVariableDef("collation_connection"), VariableValue{collation}));
+            }
           }
           return Status::OK();
         });
@@ -622,20 +633,24 @@ Result<QueryResult> Executor::ExecuteSet(const sql::SetStmt& set) {
       }
       case Kind::kTransaction: {
         std::string text = ToUpper(a.text);
-        apply.push_back([=] {
-          auto set_both = [&](const char* a_name, const char* b_name, const std::string& v) {
-            set_var(*FindVariableDef(a_name), VariableValue{v});
-            set_var(*FindVariableDef(b_name), VariableValue{v});
+        apply.push_back([=]() -> Status {
+          auto set_both = [&](const char* a_name, const char* b_name, const std::string& v) -> Status {
+            RETURN_IF_ERROR(set_var(*FindVariableDef(a_name), VariableValue{v}));
+            return set_var(*FindVariableDef(b_name), VariableValue{v});
           };
           for (const char* level : {"READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"}) {
             if (text.find(std::string("LEVEL ") + level) != std::string::npos) {
               std::string dashed = level;
               std::replace(dashed.begin(), dashed.end(), ' ', '-');
-              set_both("transaction_isolation", "tx_isolation", dashed);
+              RETURN_IF_ERROR(set_both("transaction_isolation", "tx_isolation", dashed));
             }
           }
-          if (text.find("READ ONLY") != std::string::npos) set_both("transaction_read_only", "tx_read_only", "1");
-          if (text.find("READ WRITE") != std::string::npos) set_both("transaction_read_only", "tx_read_only", "0");
+          if (text.find("READ ONLY") != std::string::npos) {
+            RETURN_IF_ERROR(set_both("transaction_read_only", "tx_read_only", "1"));
+          }
+          if (text.find("READ WRITE") != std::string::npos) {
+            RETURN_IF_ERROR(set_both("transaction_read_only", "tx_read_only", "0"));
+          }
           return Status::OK();
         });
         break;
