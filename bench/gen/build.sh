@@ -9,8 +9,8 @@ out="${1:-$BASALT_ROOT/build/bench-gen/basalt-kafka-gen}"
 [ -f /usr/include/librdkafka/rdkafka.h ] \
   || die "librdkafka headers missing (scripts/install_deps.sh build installs librdkafka-dev)"
 mkdir -p "$(dirname "$out")"
-if [ ! -x "$out" ] || [ "$here/kafka_gen.cc" -nt "$out" ]; then
-  "${CXX:-g++}" -std=c++20 -O2 -Wall -Wextra -o "$out" "$here/kafka_gen.cc" -lrdkafka
+if [ ! -x "$out" ] || [ "$here/kafka_gen.cc" -nt "$out" ] || [ "$here/../common/event_fields.h" -nt "$out" ]; then
+  "${CXX:-g++}" -std=c++20 -O2 -Wall -Wextra -I"$here/../.." -o "$out" "$here/kafka_gen.cc" -lrdkafka
   log "built $out"
 fi
 echo "$out"

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/common/event_fields.h"
+
 namespace {
 
 struct Options {
@@ -99,33 +101,13 @@ Options ParseArgs(int argc, char** argv) {
   return o;
 }
 
-// splitmix64: a tiny, well-mixed, stateless-per-index generator.
-inline uint64_t Mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-constexpr std::string_view kSites[] = {
-    "https://www.starrocks.io/",
-    "https://www.starrocks.io/blog",
-    "https://www.starrocks.io/product/community",
-    "https://docs.starrocks.io/",
-    "https://docs.starrocks.io/docs/quick_start/",
-    "https://docs.starrocks.io/docs/loading/RoutineLoad/",
-    "https://docs.starrocks.io/docs/sql-reference/sql-statements/",
-    "https://github.com/StarRocks/starrocks",
-};
-constexpr std::string_view kCountries[] = {"JP", "US", "DE", "FR", "CN", "BR", "IN", "GB", "KR", "CA"};
-constexpr std::string_view kDevices[] = {"desktop", "mobile", "tablet"};
-constexpr std::string_view kBrowsers[] = {"Chrome", "Firefox", "Safari", "Edge"};
-constexpr uint64_t kBaseEpoch = 1718000000;  // fixed: the sequence never depends on the clock
-
-template <size_t N>
-std::string_view Pick(const std::string_view (&arr)[N], uint64_t r) {
-  return arr[r % N];
-}
+using basalt::bench::kBaseEpoch;
+using basalt::bench::kBrowsers;
+using basalt::bench::kCountries;
+using basalt::bench::kDevices;
+using basalt::bench::kSites;
+using basalt::bench::Mix;
+using basalt::bench::Pick;
 
 // Appends text and numbers to a fixed buffer; snprintf would cost more than the broker round trip.
 class Writer {

@@ -13,7 +13,7 @@ if [ ! -f "$rel/build.ninja" ]; then
 fi
 cmake --build "$rel" --target basalt_segment >&2 || die "building basalt_segment failed"
 mkdir -p "$(dirname "$out")"
-"${CXX:-g++}" -std=c++20 -O2 -g -Wall -Wextra -I"$BASALT_ROOT/src" -o "$out" "$here/segment_size.cc" \
+"${CXX:-g++}" -std=c++20 -O2 -g -Wall -Wextra -I"$BASALT_ROOT/src" -I"$BASALT_ROOT" -o "$out" "$here/segment_size.cc" \
   "$rel/src/cn/storage/segment/libbasalt_segment.a" "$rel/src/engine/libbasalt_engine.a" \
   "$rel/src/common/libbasalt_common.a" -llz4 -lzstd -lcrypto -lpthread
 log "built $out"

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cn/storage/segment/segment_reader.h"
+#include "bench/common/event_fields.h"
 #include "cn/storage/segment/segment_writer.h"
 
 namespace {
@@ -30,33 +31,14 @@ using basalt::Column;
 using basalt::DataType;
 using namespace basalt::segment;
 
-// splitmix64, as bench/gen/kafka_gen.cc.
-uint64_t Mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-constexpr std::string_view kSites[] = {
-    "https://www.starrocks.io/",
-    "https://www.starrocks.io/blog",
-    "https://www.starrocks.io/product/community",
-    "https://docs.starrocks.io/",
-    "https://docs.starrocks.io/docs/quick_start/",
-    "https://docs.starrocks.io/docs/loading/RoutineLoad/",
-    "https://docs.starrocks.io/docs/sql-reference/sql-statements/",
-    "https://github.com/StarRocks/starrocks",
-};
-constexpr std::string_view kCountries[] = {"JP", "US", "DE", "FR", "CN", "BR", "IN", "GB", "KR", "CA"};
-constexpr std::string_view kDevices[] = {"desktop", "mobile", "tablet"};
-constexpr std::string_view kBrowsers[] = {"Chrome", "Firefox", "Safari", "Edge"};
-constexpr uint64_t kBaseEpoch = 1718000000;
-
-template <size_t N>
-std::string_view Pick(const std::string_view (&arr)[N], uint64_t r) {
-  return arr[r % N];
-}
+// The same event vocabulary as bench/gen, so both benchmarks see the same rows.
+using basalt::bench::kBaseEpoch;
+using basalt::bench::kBrowsers;
+using basalt::bench::kCountries;
+using basalt::bench::kDevices;
+using basalt::bench::kSites;
+using basalt::bench::Mix;
+using basalt::bench::Pick;
 
 struct Event {
   uint64_t event_id, uid, vtime, duration, bytes, status;
