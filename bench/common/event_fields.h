@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 namespace basalt::bench {
@@ -35,6 +36,27 @@ inline constexpr uint64_t kBaseEpoch = 1718000000;  // fixed: the sequence never
 template <size_t N>
 std::string_view Pick(const std::string_view (&arr)[N], uint64_t r) {
   return arr[r % N];
+}
+
+// A row count from the command line: a number with an optional k/m/g suffix ("10m"). False for
+// anything else, so a typo is reported instead of silently becoming 0.
+inline bool ParseCount(const char* text, uint64_t* out) {
+  char* end = nullptr;
+  double v = std::strtod(text, &end);
+  if (end == text || v < 0) return false;
+  if (*end == 'k' || *end == 'K') {
+    v *= 1e3;
+    ++end;
+  } else if (*end == 'm' || *end == 'M') {
+    v *= 1e6;
+    ++end;
+  } else if (*end == 'g' || *end == 'G') {
+    v *= 1e9;
+    ++end;
+  }
+  if (*end != '\0') return false;
+  *out = static_cast<uint64_t>(v);
+  return true;
 }
 
 }  // namespace basalt::bench

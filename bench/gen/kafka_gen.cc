@@ -58,14 +58,9 @@ struct Options {
 }
 
 uint64_t ParseCount(const char* s) {
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  if (end == s || v < 0) Usage(2);
-  if (*end == 'k' || *end == 'K') v *= 1e3;
-  else if (*end == 'm' || *end == 'M') v *= 1e6;
-  else if (*end == 'g' || *end == 'G') v *= 1e9;
-  else if (*end != '\0') Usage(2);
-  return static_cast<uint64_t>(v);
+  uint64_t n = 0;
+  if (!basalt::bench::ParseCount(s, &n)) Usage(2);
+  return n;
 }
 
 Options ParseArgs(int argc, char** argv) {

@@ -171,11 +171,9 @@ struct Options {
 }
 
 uint64_t ParseCount(const char* s) {
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  if (end && (*end == 'k' || *end == 'K')) v *= 1e3;
-  if (end && (*end == 'm' || *end == 'M')) v *= 1e6;
-  return static_cast<uint64_t>(v);
+  uint64_t n = 0;
+  if (!basalt::bench::ParseCount(s, &n)) Usage(2);
+  return n;
 }
 
 int Run(const Options& o, const std::string& shape, const std::string& comp_name) {
