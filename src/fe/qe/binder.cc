@@ -86,12 +86,13 @@ Result<std::optional<Value>> SessionFunction(const std::string& name, const std:
   return std::optional<Value>();
 }
 
-bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "min" || name == "max" || name == "avg" ||
-         name == "group_concat" || name == "any_value";
-}
-
 }  // namespace
+
+bool IsAggregateCall(const sql::Expr& e) {
+  if (e.kind != sql::ExprKind::kFunction) return false;
+  return e.name == "count" || e.name == "sum" || e.name == "min" || e.name == "max" || e.name == "avg" ||
+         e.name == "group_concat" || e.name == "any_value";
+}
 
 Result<Value> ReadSystemVariable(Session& session, const FeContext& fe, const std::string& name,
                                  sql::VariableScope scope) {
@@ -158,7 +159,7 @@ Result<ExprPtr> BindExpr(const sql::Expr& e, BindContext& ctx) {
       return Literal((*ctx.parameters)[e.placeholder_index]);
     }
     case ExprKind::kFunction: {
-      if (IsAggregateName(e.name)) {
+      if (IsAggregateCall(e)) {
         return Status::Sql({1111, "HY000"}, "Invalid use of group function " + ToUpper(e.name) + "()");
       }
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());

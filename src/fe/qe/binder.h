@@ -39,6 +39,10 @@ struct BindContext {
 
 Result<ExprPtr> BindExpr(const sql::Expr& expr, BindContext& ctx);
 
+// True for a call of an aggregate function (COUNT, SUM, ...): the executor computes these per
+// group, and binding one anywhere else is error 1111.
+bool IsAggregateCall(const sql::Expr& e);
+
 // Value of @@name for this session: 1193 "Unknown system variable" when not defined.
 Result<Value> ReadSystemVariable(Session& session, const FeContext& fe, const std::string& name,
                                  sql::VariableScope scope);

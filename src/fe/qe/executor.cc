@@ -91,12 +91,6 @@ std::string RowKey(const Chunk& chunk, size_t row, const std::vector<size_t>& co
   return key;
 }
 
-bool IsAggregateCall(const sql::Expr& e) {
-  if (e.kind != sql::ExprKind::kFunction) return false;
-  return e.name == "count" || e.name == "sum" || e.name == "min" || e.name == "max" || e.name == "avg" ||
-         e.name == "any_value" || e.name == "group_concat";
-}
-
 bool ContainsAggregate(const sql::Expr& e) {
   if (IsAggregateCall(e)) return true;
   for (const auto& c : e.children) {
