@@ -28,9 +28,11 @@
 #include "fe/catalog/volume_probe.h"
 #include "fe/cluster/cn_client.h"
 #include "fe/cluster/compute_node_manager.h"
+#include "fe/load/routine_load_scheduler.h"
 #include "fe/mysql/mysql_server.h"
 #include "fe/qe/fe_context.h"
 #include "fe/qe/variables.h"
+#include "fe/txn/transaction_manager.h"
 
 namespace {
 
@@ -233,6 +235,13 @@ int Run(int argc, char** argv) {
   if (!secrets.ok()) return Fail(secrets.status().message());
   if (Status st = LoadBuiltinStorageVolume(config, catalog, **meta, *secrets); !st.ok()) return Fail(st.message());
 
+  // No load survives its coordinator: transactions left running by a previous process are
+  // aborted (their objects recorded for garbage collection) before any client can connect.
+  basalt::fe::TransactionManager txns(&catalog, meta->get());
+  auto aborted = txns.AbortOrphanedAtStartup();
+  if (!aborted.ok()) return Fail("cannot abort unfinished transactions: " + aborted.status().message());
+  if (*aborted > 0) LOG(INFO) << "aborted " << *aborted << " load transactions left running by the previous FE process";
+
   basalt::MetricRegistry metrics;
   basalt::fe::SessionRegistry sessions;
   basalt::fe::FeContext context;
@@ -241,6 +250,9 @@ int Run(int argc, char** argv) {
   context.globals = &globals;
   context.sessions = &sessions;
   context.compute_nodes = &compute_nodes;
+  context.txns = &txns;
+  basalt::fe::RoutineLoadScheduler routine_loads(&catalog, meta->get(), &txns, &compute_nodes, &*secrets);
+  context.routine_loads = &routine_loads;
   context.config = &config;
   context.secrets = &*secrets;
   auto access_check = config.GetBool("enable_storage_volume_access_check", true);
@@ -274,6 +286,7 @@ int Run(int argc, char** argv) {
     return Fail(st.message());
   }
   compute_nodes.Start();
+  routine_loads.Start();
 
   // Rewrites the catalog image now and then so restarts replay a short journal tail.
   std::mutex checkpoint_mu;
@@ -302,6 +315,7 @@ int Run(int argc, char** argv) {
   checkpointer.join();
   mysql.Stop();
   http.Stop();
+  routine_loads.Stop();
   compute_nodes.Stop();
   if (Status st = (*meta)->Checkpoint(); !st.ok()) LOG(WARNING) << "final checkpoint failed: " << st.message();
   LOG(INFO) << "basalt-fe stopped";

@@ -18,6 +18,11 @@ const std::vector<ConfigKey>& CnConfigKeys() {
       {"priority_networks", "", "CIDR list choosing the IP this node advertises"},
       {"sys_log_level", "INFO", "minimum log level: INFO, WARNING, ERROR, FATAL"},
       {"sys_log_dir", "", "directory for cn.log; logs always go to stderr as well"},
+      {"datacache_enable", "true", "cache object byte ranges on local disk (needs a cache directory)"},
+      {"datacache_disk_path", "",
+       "data cache directory; empty means <storage_root_path>/datacache, or no cache without storage_root_path"},
+      {"datacache_disk_size", "10%",
+       "data cache capacity: bytes with optional K/M/G/T suffix, or a percentage of the cache's file system"},
   };
   return kKeys;
 }
@@ -50,6 +55,15 @@ Result<CnOptions> CnOptionsFromConfig(const Config& config) {
   options.sys_log_level = config.GetString("sys_log_level", options.sys_log_level);
   options.sys_log_dir = config.GetString("sys_log_dir");
   options.version = CnVersion();
+  ASSIGN_OR_RETURN(options.datacache_enable, config.GetBool("datacache_enable", options.datacache_enable));
+  options.datacache_disk_path = config.GetString("datacache_disk_path");
+  if (options.datacache_disk_path.empty() && !options.storage_root_path.empty()) {
+    options.datacache_disk_path = options.storage_root_path + "/datacache";
+  }
+  options.datacache_disk_size = config.GetString("datacache_disk_size", options.datacache_disk_size);
+  if (options.datacache_disk_size.empty()) {
+    return Status::InvalidArgument("config `datacache_disk_size` must not be empty");
+  }
   return options;
 }
 

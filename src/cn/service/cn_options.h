@@ -24,6 +24,17 @@ struct CnOptions {
   std::string sys_log_level = "INFO";
   std::string sys_log_dir;         // When set, logs also go to <sys_log_dir>/cn.log.
   std::string version;             // Reported in heartbeats and Ping.
+
+  // The local data cache of object ranges (cn/cache/data_cache.h), StarRocks' datacache_* keys.
+  bool datacache_enable = true;
+  // Resolved: `datacache_disk_path`, else <storage_root_path>/datacache, else empty (no cache).
+  std::string datacache_disk_path;
+  // A ParseDataCacheSize spec ("10%", "50G", bytes); checked when the server starts, since a
+  // percentage needs the directory to exist.
+  std::string datacache_disk_size = "10%";
+
+  // Whether the CN runs with a data cache: enabled and a directory to put it in.
+  bool datacache_enabled() const { return datacache_enable && !datacache_disk_path.empty(); }
 };
 
 // The cn.conf keys this binary understands, with defaults and help text.

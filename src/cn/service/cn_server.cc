@@ -7,15 +7,37 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include <grpcpp/grpcpp.h>
 
+#include "cn/cache/data_cache.h"
 #include "cn/service/cn_rpc_service.h"
 #include "common/logging.h"
 
 namespace basalt::cn {
 namespace {
+
+constexpr int kMaxRpcMessageBytes = 256 << 20;
+
+// Opens the data cache in options.datacache_disk_path, its metrics registered in `metrics`.
+Result<std::shared_ptr<DataCache>> OpenDataCache(const CnOptions& options, MetricRegistry* metrics) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.datacache_disk_path, ec);
+  if (ec) {
+    return Status::IOError("datacache_disk_path: cannot create " + options.datacache_disk_path + ": " + ec.message());
+  }
+  DataCacheOptions cache_options;
+  cache_options.path = options.datacache_disk_path;
+  auto capacity = ParseDataCacheSize(options.datacache_disk_size, options.datacache_disk_path);
+  if (!capacity.ok()) return capacity.status().WithContext("datacache_disk_size");
+  cache_options.capacity_bytes = *capacity;
+  auto cache = DataCache::Open(cache_options, metrics);
+  if (!cache.ok()) return cache.status().WithContext("datacache_disk_path");
+  LOG(INFO) << "data cache at " << cache_options.path << ", " << cache_options.capacity_bytes << " bytes";
+  return std::shared_ptr<DataCache>(std::move(cache).value());
+}
 
 std::string HostPort(const std::string& host, int port) {
   // IPv6 literals need brackets in a gRPC target.
@@ -59,6 +81,9 @@ Result<std::unique_ptr<grpc::Server>> StartGrpcServer(const std::string& host, i
   // gRPC sets SO_REUSEPORT by default, which would let a second CN on the same port start
   // "successfully" and steal half the traffic. A clear bind error is what operators need.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // WriteTablets requests and ScanTablets batches carry rows; gRPC's 4 MiB default is too small.
+  builder.SetMaxReceiveMessageSize(kMaxRpcMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxRpcMessageBytes);
   int selected = 0;
   builder.AddListeningPort(HostPort(host, port), grpc::InsecureServerCredentials(), &selected);
   builder.RegisterService(service);
@@ -99,7 +124,15 @@ CnServer::~CnServer() { Stop(); }
 
 Status CnServer::Start() {
   CHECK(rpc_server_ == nullptr && http_server_ == nullptr) << "CnServer::Start called twice";
-  rpc_service_ = std::make_unique<CnRpcServiceImpl>(options_.version);
+  if (options_.datacache_enabled() && data_cache_ == nullptr) {
+    auto cache = OpenDataCache(options_, &metrics_);
+    if (!cache.ok()) return cache.status();
+    data_cache_ = std::move(cache).value();
+  }
+  CnRpcServiceOptions rpc_options;
+  rpc_options.version = options_.version;
+  rpc_options.data_cache = data_cache_;
+  rpc_service_ = std::make_unique<CnRpcServiceImpl>(std::move(rpc_options));
   auto rpc = StartGrpcServer(options_.host, options_.be_port, "be_port", rpc_service_.get(),
                              &node_info_.be_port);
   if (!rpc.ok()) {

@@ -1,9 +1,13 @@
 // CnServer: one compute node's network face. Owns and wires the three servers of a CN:
 //   - gRPC HeartbeatService on heartbeat_service_port (called by the leader FE),
-//   - gRPC CnService on be_port (fragments and ingest tasks as they land; Ping today),
+//   - gRPC CnService on be_port (Ping, WriteTablets, ScanTablets; fragments as they land),
 //   - HTTP on be_http_port with /api/health and /metrics.
 // programs/cn_main.cc only turns cn.conf into CnOptions and runs one of these; tests run several
 // in one process with every port set to 0.
+//
+// With the data cache enabled (CnOptions::datacache_enabled()), Start() first opens the DataCache
+// in datacache_disk_path (its basalt_datacache_* metrics appear on /metrics) and the CnService
+// reads and writes volumes through it.
 //
 // Start() binds everything or nothing: on the first bind failure it stops what it already started
 // and returns IOError naming the config key and host:port. The heartbeat port is opened last, so
@@ -26,6 +30,10 @@
 
 namespace grpc {
 class Server;
+}
+
+namespace basalt {
+class DataCache;
 }
 
 namespace basalt::cn {
@@ -53,6 +61,8 @@ class CnServer {
   std::optional<FeIdentity> first_fe() const;
 
   MetricRegistry& metrics() { return metrics_; }
+  // nullptr when the data cache is disabled. Valid after Start() returned OK.
+  DataCache* data_cache() { return data_cache_.get(); }
   // Executors raise and lower this around each running query; heartbeats report it.
   Gauge* running_queries() { return running_queries_; }
 
@@ -65,6 +75,7 @@ class CnServer {
   ProcessStats process_stats_;
   Gauge* running_queries_ = nullptr;
 
+  std::shared_ptr<DataCache> data_cache_;
   std::unique_ptr<CnRpcServiceImpl> rpc_service_;
   std::unique_ptr<HeartbeatServiceImpl> heartbeat_service_;
   std::unique_ptr<grpc::Server> rpc_server_;

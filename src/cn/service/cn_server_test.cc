@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "cn_service.grpc.pb.h"
+#include "common/io/temp_dir_for_test.h"
 
 namespace basalt::cn {
 namespace {
@@ -208,6 +209,45 @@ TEST(CnOptionsTest, RejectsBadPort) {
   EXPECT_NE(options.status().message().find("be_port"), std::string::npos);
   config.Set("be_port", "abc");
   EXPECT_FALSE(CnOptionsFromConfig(config).ok());
+}
+
+TEST(CnOptionsTest, DataCacheKeys) {
+  Config config(CnConfigKeys());
+  auto options = CnOptionsFromConfig(config);
+  ASSERT_TRUE(options.ok());
+  EXPECT_FALSE(options->datacache_enabled());  // No storage_root_path, no datacache_disk_path.
+  EXPECT_EQ(options->datacache_disk_size, "10%");
+
+  config.Set("storage_root_path", "/data/cn");
+  options = CnOptionsFromConfig(config);
+  ASSERT_TRUE(options.ok());
+  EXPECT_TRUE(options->datacache_enabled());
+  EXPECT_EQ(options->datacache_disk_path, "/data/cn/datacache");
+
+  config.Set("datacache_disk_path", "/ssd/cache");
+  config.Set("datacache_disk_size", "200G");
+  options = CnOptionsFromConfig(config);
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->datacache_disk_path, "/ssd/cache");
+  EXPECT_EQ(options->datacache_disk_size, "200G");
+
+  config.Set("datacache_enable", "false");
+  options = CnOptionsFromConfig(config);
+  ASSERT_TRUE(options.ok());
+  EXPECT_FALSE(options->datacache_enabled());
+  config.Set("datacache_enable", "maybe");
+  EXPECT_FALSE(CnOptionsFromConfig(config).ok());
+}
+
+TEST(CnServerTest, BadDataCacheSizeFailsStart) {
+  ScopedTempDir dir;
+  CnOptions options = EphemeralOptions();
+  options.datacache_disk_path = dir.path() + "/cache";
+  options.datacache_disk_size = "lots";
+  CnServer server(options);
+  Status st = server.Start();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("datacache_disk_size"), std::string::npos) << st.message();
 }
 
 TEST(ProcessStatsTest, FiguresAreInRange) {

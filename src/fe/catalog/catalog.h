@@ -56,6 +56,26 @@ class Catalog {
   std::vector<proto::TableMeta> ListTables(std::string_view db) const;  // Sorted by name.
   std::vector<proto::TableMeta> ListAllTables() const;                  // Sorted by db, name.
 
+  // The table with this id, with its db and name; nullopt when dropped.
+  std::optional<proto::TableMeta> FindTableById(int64_t table_id) const;
+
+  // Load transactions (DESIGN.md "The commit rule"). A transaction is running from its BeginTxn
+  // entry until its CommitTxn or AbortTxn entry; only a running transaction may commit, which is
+  // what fences a timed-out or abandoned writer.
+  std::optional<proto::TxnMeta> FindRunningTxn(int64_t txn_id) const;
+  std::vector<proto::TxnMeta> ListRunningTxns() const;
+  // The latest transaction that used `label` in database `db_id`: running (status PREPARE),
+  // VISIBLE or ABORTED. nullopt when the label was never used.
+  std::optional<proto::LabelMeta> FindLabel(int64_t db_id, std::string_view label) const;
+  // Objects waiting for garbage collection.
+  std::vector<proto::OrphanPB> ListOrphans() const;
+
+  // Routine load jobs, by id (ids from the catalog's id sequence, so creation order).
+  std::vector<proto::RoutineLoadJobMeta> ListRoutineLoadJobs() const;
+  std::optional<proto::RoutineLoadJobMeta> FindRoutineLoadJob(int64_t job_id) const;
+  // The job named `name` in `db` that is not STOPPED/CANCELLED, else the newest one of that name.
+  std::optional<proto::RoutineLoadJobMeta> FindRoutineLoadJob(std::string_view db, std::string_view name) const;
+
   // Called after a compute node is added/removed by Apply, so runtime services can follow.
   void SetComputeNodeListener(std::function<void(const proto::ComputeNodeMeta&, bool added)> listener);
   // Called after a SET GLOBAL entry applies (live or at replay), so the variable table follows.
@@ -63,6 +83,14 @@ class Catalog {
 
  private:
   proto::TableMeta* FindTableLocked(std::string_view db, std::string_view name);  // mu_ held exclusively.
+  proto::TableMeta* FindTableByIdLocked(int64_t table_id);
+  Status ApplyTxnLocked(const proto::JournalEntry& entry);
+  // A routine load task's outcome, inside a CommitTxn (committed = true) or AbortTxn entry.
+  Status ApplyRoutineLoadOutcomeLocked(const proto::RoutineLoadTaskOutcomePB& outcome, bool committed, int64_t txn_id,
+                                       int64_t time_ms);
+  // Records every tablet of `table` (or the given partitions) as orphaned objects.
+  void OrphanTabletsLocked(const proto::TableMeta& table, const google::protobuf::RepeatedPtrField<proto::PartitionMeta>& partitions,
+                           int64_t now_ms, const std::string& reason);
 
   mutable std::shared_mutex mu_;
   int64_t next_id_ = 10000;  // Ids below are reserved for built-in objects.
@@ -74,6 +102,11 @@ class Catalog {
   std::map<std::string, proto::GlobalVariable, std::less<>> global_variables_;
   // db name -> table name -> table.
   std::map<std::string, std::map<std::string, proto::TableMeta, std::less<>>, std::less<>> tables_;
+  std::map<int64_t, proto::TxnMeta> running_txns_;
+  // (db id, label) -> the label's latest transaction outcome.
+  std::map<std::pair<int64_t, std::string>, proto::LabelMeta, std::less<>> labels_;
+  std::vector<proto::OrphanPB> orphans_;
+  std::map<int64_t, proto::RoutineLoadJobMeta> routine_load_jobs_;
   std::function<void(const proto::ComputeNodeMeta&, bool)> compute_node_listener_;
   std::function<void(const proto::GlobalVariable&)> global_variable_listener_;
 };

@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "common/io/s3_object_store.h"
+#include "common/io/volume_store.h"
 #include "common/logging.h"
 
 namespace basalt::fe {
@@ -21,19 +23,18 @@ Status ProbeS3(const proto::StorageVolumeMeta& volume, const SecretBox& secrets)
                  << ": instance-profile / SDK-default credentials are not checked at creation";
     return Status::OK();
   }
+  // The CN opens the same volume through the same function, so what the probe checks is what
+  // ingest will use. Secrets are sealed in the catalog; the S3 client needs them in plain text.
+  VolumeSpec spec;
+  spec.name = volume.name();
+  spec.type = volume.type();
+  spec.params = std::map<std::string, std::string>(volume.params().begin(), volume.params().end());
   for (const std::string& location : volume.locations()) {
     std::string path = location.substr(5);  // after "s3://"
-    S3Options options;
-    options.bucket = path.substr(0, path.find('/'));
-    options.region = Param(volume, "aws.s3.region");
-    options.endpoint = Param(volume, "aws.s3.endpoint");
-    if (options.endpoint.empty()) {
-      options.endpoint = "s3." + options.region + ".amazonaws.com";
-      options.use_https = true;
-    }
-    options.virtual_hosted_style = Param(volume, "aws.s3.enable_path_style_access") == "false";
-    ASSIGN_OR_RETURN(options.credentials.access_key, secrets.Unseal(Param(volume, "aws.s3.access_key")));
-    ASSIGN_OR_RETURN(options.credentials.secret_key, secrets.Unseal(Param(volume, "aws.s3.secret_key")));
+    spec.location = location;
+    ASSIGN_OR_RETURN(spec.params["aws.s3.access_key"], secrets.Unseal(Param(volume, "aws.s3.access_key")));
+    ASSIGN_OR_RETURN(spec.params["aws.s3.secret_key"], secrets.Unseal(Param(volume, "aws.s3.secret_key")));
+    ASSIGN_OR_RETURN(S3Options options, S3OptionsFromVolume(spec));
     // A user is waiting on the statement: fail within seconds, not after minutes of retries.
     options.max_attempts = 2;
     options.connect_timeout = std::chrono::milliseconds(3000);

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "cn_service.grpc.pb.h"
+#include "routine_load.grpc.pb.h"
 
 namespace basalt::fe {
 namespace {
@@ -15,6 +16,28 @@ std::string Target(const std::string& host, int port) {
   if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
   return host + ":" + std::to_string(port);
 }
+
+Status TransportError(const grpc::Status& status, const std::string& what, const std::string& target,
+                      std::chrono::milliseconds timeout) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      return Status::IOError("connect to " + target + " failed: " + status.error_message());
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return Status::TimedOut(what + " to " + target + " timed out after " + std::to_string(timeout.count()) + " ms");
+    default:
+      return Status::IOError(what + " to " + target + " failed (gRPC code " +
+                             std::to_string(static_cast<int>(status.error_code())) + "): " + status.error_message());
+  }
+}
+
+// The CN's verdict as a Status (codes are basalt::StatusCode values).
+Status FromCnStatus(const proto::CnRpcStatus& status, const std::string& target) {
+  if (status.code() == 0) return Status::OK();
+  return Status(static_cast<StatusCode>(status.code()), "compute node " + target + ": " + status.message());
+}
+
+// Large enough for a load batch; the CN raises its limits to match.
+constexpr int kMaxMessageBytes = 256 << 20;
 
 class GrpcCnClient final : public CnClient {
  public:
@@ -31,17 +54,70 @@ class GrpcCnClient final : public CnClient {
     proto::HeartbeatResponse response;
     grpc::Status status = stub->Heartbeat(&context, request, &response);
     if (status.ok()) return response;
-    switch (status.error_code()) {
-      case grpc::StatusCode::UNAVAILABLE:
-        return Status::IOError("connect to " + target + " failed: " + status.error_message());
-      case grpc::StatusCode::DEADLINE_EXCEEDED:
-        return Status::TimedOut("heartbeat to " + target + " timed out after " +
-                                std::to_string(timeout.count()) + " ms");
-      default:
-        return Status::IOError("heartbeat to " + target + " failed (gRPC code " +
-                               std::to_string(static_cast<int>(status.error_code())) +
-                               "): " + status.error_message());
+    return TransportError(status, "heartbeat", target, timeout);
+  }
+
+  Result<proto::WriteTabletsResponse> WriteTablets(const std::string& host, int port,
+                                                   const proto::WriteTabletsRequest& request,
+                                                   std::chrono::milliseconds timeout) override {
+    const std::string target = Target(host, port);
+    auto stub = proto::CnService::NewStub(ChannelFor(target));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    proto::WriteTabletsResponse response;
+    grpc::Status status = stub->WriteTablets(&context, request, &response);
+    if (!status.ok()) return TransportError(status, "WriteTablets", target, timeout);
+    return response;
+  }
+
+  Result<proto::KafkaMetaResponse> GetKafkaMeta(const std::string& host, int port,
+                                                const proto::KafkaMetaRequest& request,
+                                                std::chrono::milliseconds timeout) override {
+    const std::string target = Target(host, port);
+    auto stub = proto::RoutineLoadService::NewStub(ChannelFor(target));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    proto::KafkaMetaResponse response;
+    grpc::Status status = stub->GetKafkaMeta(&context, request, &response);
+    if (!status.ok()) return TransportError(status, "GetKafkaMeta", target, timeout);
+    return response;
+  }
+
+  Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const std::string& host, int port,
+                                                            const proto::RoutineLoadTaskRequest& request,
+                                                            std::chrono::milliseconds timeout) override {
+    const std::string target = Target(host, port);
+    auto stub = proto::RoutineLoadService::NewStub(ChannelFor(target));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    proto::RoutineLoadTaskResponse response;
+    grpc::Status status = stub->RunRoutineLoadTask(&context, request, &response);
+    if (!status.ok()) return TransportError(status, "RunRoutineLoadTask", target, timeout);
+    return response;
+  }
+
+  Status ScanTablets(const std::string& host, int port, const proto::ScanTabletsRequest& request,
+                     std::chrono::milliseconds timeout,
+                     const std::function<Status(proto::ChunkPB&&)>& on_chunk) override {
+    const std::string target = Target(host, port);
+    auto stub = proto::CnService::NewStub(ChannelFor(target));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    std::unique_ptr<grpc::ClientReader<proto::ScanTabletsResponse>> reader = stub->ScanTablets(&context, request);
+    proto::ScanTabletsResponse response;
+    Status result;
+    while (reader->Read(&response)) {
+      result = FromCnStatus(response.status(), target);
+      if (result.ok()) result = on_chunk(std::move(*response.mutable_chunk()));
+      if (!result.ok()) {
+        context.TryCancel();
+        break;
+      }
     }
+    grpc::Status status = reader->Finish();
+    if (!result.ok()) return result;
+    if (!status.ok()) return TransportError(status, "ScanTablets", target, timeout);
+    return Status::OK();
   }
 
   void Forget(const std::string& host, int port) override {
@@ -59,6 +135,8 @@ class GrpcCnClient final : public CnClient {
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::min(backoff_ms, 100));
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::min(backoff_ms, 100));
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, backoff_ms);
+    args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+    args.SetMaxSendMessageSize(kMaxMessageBytes);
     auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
     channels_.emplace(target, channel);
     return channel;
@@ -70,6 +148,27 @@ class GrpcCnClient final : public CnClient {
 };
 
 }  // namespace
+
+Result<proto::WriteTabletsResponse> CnClient::WriteTablets(const std::string&, int, const proto::WriteTabletsRequest&,
+                                                           std::chrono::milliseconds) {
+  return Status::NotSupported("this client cannot write tablets");
+}
+
+Status CnClient::ScanTablets(const std::string&, int, const proto::ScanTabletsRequest&, std::chrono::milliseconds,
+                             const std::function<Status(proto::ChunkPB&&)>&) {
+  return Status::NotSupported("this client cannot scan tablets");
+}
+
+Result<proto::KafkaMetaResponse> CnClient::GetKafkaMeta(const std::string&, int, const proto::KafkaMetaRequest&,
+                                                        std::chrono::milliseconds) {
+  return Status::NotSupported("this client cannot reach Kafka through a compute node");
+}
+
+Result<proto::RoutineLoadTaskResponse> CnClient::RunRoutineLoadTask(const std::string&, int,
+                                                                    const proto::RoutineLoadTaskRequest&,
+                                                                    std::chrono::milliseconds) {
+  return Status::NotSupported("this client cannot run routine load tasks");
+}
 
 std::unique_ptr<CnClient> MakeGrpcCnClient(std::chrono::milliseconds max_reconnect_backoff) {
   return std::make_unique<GrpcCnClient>(max_reconnect_backoff);

@@ -1,4 +1,5 @@
-// CnClient: how the FE reaches a compute node's heartbeat service.
+// CnClient: how the FE reaches a compute node: its heartbeat service and the data RPCs of
+// CnService (writing and scanning tablets).
 //
 // An interface so ComputeNodeManager's state machine is tested without sockets (a scripted fake)
 // and the real transport (gRPC) stays in one place.
@@ -14,10 +15,12 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "cn_service.pb.h"
+#include "routine_load.pb.h"
 #include "common/status.h"
 
 namespace basalt::fe {
@@ -30,6 +33,26 @@ class CnClient {
   virtual Result<proto::HeartbeatResponse> Heartbeat(const std::string& host, int port,
                                                      const proto::HeartbeatRequest& request,
                                                      std::chrono::milliseconds timeout) = 0;
+
+  // CnService.WriteTablets. Transport failures (unreachable, deadline) are a non-OK Status naming
+  // host:port; the CN's own verdict is in response.status. Default: NotSupported.
+  virtual Result<proto::WriteTabletsResponse> WriteTablets(const std::string& host, int port,
+                                                           const proto::WriteTabletsRequest& request,
+                                                           std::chrono::milliseconds timeout);
+  // CnService.ScanTablets: calls on_chunk for each streamed batch in order; stops at the first
+  // error (transport, CN status, or on_chunk's). Default: NotSupported.
+  virtual Status ScanTablets(const std::string& host, int port, const proto::ScanTabletsRequest& request,
+                             std::chrono::milliseconds timeout,
+                             const std::function<Status(proto::ChunkPB&&)>& on_chunk);
+
+  // RoutineLoadService (proto/routine_load.proto), same error contract as WriteTablets.
+  // Default: NotSupported.
+  virtual Result<proto::KafkaMetaResponse> GetKafkaMeta(const std::string& host, int port,
+                                                        const proto::KafkaMetaRequest& request,
+                                                        std::chrono::milliseconds timeout);
+  virtual Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const std::string& host, int port,
+                                                                    const proto::RoutineLoadTaskRequest& request,
+                                                                    std::chrono::milliseconds timeout);
 
   // Drops any cached connection to host:port (the node was removed). Default: nothing cached.
   virtual void Forget(const std::string& host, int port) {}

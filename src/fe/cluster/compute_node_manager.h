@@ -118,6 +118,8 @@ class ComputeNodeManager {
 
   std::vector<ComputeNodeInfo> Nodes() const;       // All nodes, by id.
   std::vector<ComputeNodeInfo> AliveNodes() const;  // Alive nodes, by id: the schedulers' view.
+  // The client the manager heartbeats with; also used for the data RPCs.
+  CnClient* client() const { return client_.get(); }
   std::optional<ComputeNodeInfo> GetNode(int64_t id) const;
   std::optional<int64_t> FindNode(const std::string& host, int heartbeat_port) const;
 

@@ -175,6 +175,11 @@ Result<QueryResult> Executor::Execute(const sql::Statement& stmt, const std::vec
     case sql::StatementKind::kTruncateTable: return ExecuteTruncateTable(stmt);
     case sql::StatementKind::kAlterTable: return ExecuteAlterTable(stmt);
     case sql::StatementKind::kInsert: return ExecuteInsert(stmt);
+    case sql::StatementKind::kCreateRoutineLoad:
+    case sql::StatementKind::kAlterRoutineLoad:
+    case sql::StatementKind::kPauseRoutineLoad:
+    case sql::StatementKind::kResumeRoutineLoad:
+    case sql::StatementKind::kStopRoutineLoad: return ExecuteRoutineLoad(stmt);
     case sql::StatementKind::kEmpty: return Status::Sql(sql_errors::kEmptyQuery, "Query was empty");
   }
   return Status::Internal("unhandled statement kind");
@@ -358,8 +363,8 @@ Result<QueryResult> Executor::ExecuteSelect(const sql::SelectStmt& select) {
         input.rows = std::move(table->rows);
       } else if (!fe_->catalog->FindDatabase(db)) {
         return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
-      } else if (fe_->catalog->FindTable(db, ref.name.table)) {
-        return Status::Sql(sql_errors::kNotSupportedYet, "table scans are not supported yet");
+      } else if (auto table = fe_->catalog->FindTable(db, ref.name.table)) {
+        RETURN_IF_ERROR(ScanUserTable(*table, &input.columns, &input.rows));
       } else {
         return Status::Sql({1146, "42S02"}, "Table '" + db + "." + ref.name.table + "' doesn't exist");
       }
@@ -929,6 +934,18 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
       }
       return finish(b);
     }
+    case ShowKind::kRoutineLoad: {
+      ASSIGN_OR_RETURN(TextResultBuilder b, ShowRoutineLoad(show));
+      return finish(b);
+    }
+    case ShowKind::kRoutineLoadTask: {
+      ASSIGN_OR_RETURN(TextResultBuilder b, ShowRoutineLoadTask(show));
+      ASSIGN_OR_RETURN(QueryResult result, finish(b));
+      // Drop the JobName column the WHERE matched on.
+      result.columns.erase(result.columns.begin());
+      for (Chunk& chunk : result.chunks) chunk.columns.erase(chunk.columns.begin());
+      return result;
+    }
     case ShowKind::kStorageVolumes: {
       TextResultBuilder b({"Storage Volume"});
       for (const auto& volume : fe_->catalog->ListStorageVolumes()) b.AddRow({volume.name()});
@@ -1337,6 +1354,10 @@ Result<QueryResult> Executor::ExecuteCreateTable(const sql::CreateTableStmt& stm
     ASSIGN_OR_RETURN(proto::TableMeta table, BuildTableMeta(stmt, *db, catalog, default_buckets));
     table.set_id(catalog.PeekNextId());
     table.set_create_time_ms(NowMillis());
+    for (int i = 0; i < table.columns_size(); ++i) table.mutable_columns(i)->set_unique_id(i + 1);
+    table.set_next_column_unique_id(table.columns_size() + 1);
+    int64_t next_id = table.id() + 1;
+    CreateInitialPartitions(&table, &next_id);
     *e->mutable_create_table()->mutable_table() = std::move(table);
     return Status::OK();
   };
@@ -1382,6 +1403,8 @@ Result<QueryResult> Executor::ExecuteTruncateTable(const sql::Statement& stmt) {
     t->set_db(db_name);
     t->set_name(name);
     t->set_data_version(table->data_version() + 1);
+    int64_t next_id = catalog.PeekNextId();
+    *t->mutable_partitions() = EmptyCopiesOfPartitions(*table, &next_id);
     return Status::OK();
   };
   ASSIGN_OR_RETURN(uint64_t seq, fe_->meta->Submit(std::move(entry), validate));
@@ -1429,6 +1452,7 @@ Result<QueryResult> Executor::ExecuteAlterTable(const sql::Statement& stmt) {
       return Status::Sql(sql_errors::kDuplicateFieldName, "Duplicate column name '" + def.name + "'");
     }
     ASSIGN_OR_RETURN(proto::ColumnMeta column, BuildColumnMeta(def));
+    column.set_unique_id(std::max(table->next_column_unique_id(), table->columns_size() + 1));
     if (table->keys_type() == "AGG_KEYS" && column.aggregation().empty()) {
       return Status::Sql(kTableDdlError, "Value column '" + def.name +
                                              "' of an AGGREGATE KEY table needs an aggregation type (SUM, MAX, MIN, REPLACE, ...)");
@@ -1465,18 +1489,6 @@ Result<QueryResult> Executor::ExecuteAlterTable(const sql::Statement& stmt) {
   ASSIGN_OR_RETURN(uint64_t seq, fe_->meta->Submit(std::move(entry), validate));
   LOG(INFO) << "altered table " << db_name << "." << name << ": " << stmt.alter_action << " (journal seq " << seq << ")";
   return Ok();
-}
-
-Result<QueryResult> Executor::ExecuteInsert(const sql::Statement& stmt) {
-  std::string db = stmt.table.db.empty() ? session_->current_db() : stmt.table.db;
-  if (db.empty()) return Status::Sql(sql_errors::kNoDatabaseSelected, "No database selected");
-  if (!IsInformationSchema(db) && !fe_->catalog->FindDatabase(db)) {
-    return Status::Sql(sql_errors::kBadDatabase, "Unknown database '" + db + "'");
-  }
-  if (!fe_->catalog->FindTable(db, stmt.table.table)) {
-    return Status::Sql({1146, "42S02"}, "Table '" + db + "." + stmt.table.table + "' doesn't exist");
-  }
-  return Status::Sql(sql_errors::kNotSupportedYet, "INSERT is not supported yet");
 }
 
 }  // namespace basalt::fe

@@ -39,6 +39,14 @@ class Executor {
   Result<QueryResult> ExecuteTruncateTable(const sql::Statement& stmt);
   Result<QueryResult> ExecuteAlterTable(const sql::Statement& stmt);
   Result<QueryResult> ExecuteInsert(const sql::Statement& stmt);
+  // CREATE / ALTER / PAUSE / RESUME / STOP ROUTINE LOAD (routine_load.cc).
+  Result<QueryResult> ExecuteRoutineLoad(const sql::Statement& stmt);
+  // SHOW [ALL] ROUTINE LOAD and SHOW ROUTINE LOAD TASK rows before WHERE filtering; the task
+  // listing has a leading JobName column for the WHERE to match (dropped by the caller).
+  Result<TextResultBuilder> ShowRoutineLoad(const sql::ShowStmt& show);
+  Result<TextResultBuilder> ShowRoutineLoadTask(const sql::ShowStmt& show);
+  // Reads every visible row of a user table through a compute node (table_scan.cc).
+  Status ScanUserTable(const proto::TableMeta& table, std::vector<ResultColumn>* columns, Chunk* rows);
   // The database a statement names (or the current one); 1046 / 1049 when there is none.
   Result<std::string> ResolveUserDatabase(const std::string& named);
 

@@ -18,6 +18,8 @@
 namespace basalt::fe {
 
 class ComputeNodeManager;
+class TransactionManager;
+class RoutineLoadScheduler;
 
 // Live sessions, for SHOW PROCESSLIST and KILL. Thread-safe.
 class SessionRegistry {
@@ -49,6 +51,8 @@ struct FeContext {
   GlobalVariables* globals = nullptr;
   SessionRegistry* sessions = nullptr;
   ComputeNodeManager* compute_nodes = nullptr;  // Null in unit tests without a cluster.
+  TransactionManager* txns = nullptr;           // Null in unit tests that load nothing.
+  RoutineLoadScheduler* routine_loads = nullptr; // Null when routine load is not running.
   const Config* config = nullptr;
   const SecretBox* secrets = nullptr;
   // Checks that a new storage volume's bucket/directory is reachable with its credentials before

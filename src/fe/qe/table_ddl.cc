@@ -81,15 +81,6 @@ std::string BacktickList(const std::vector<std::string>& names) {
   return out;
 }
 
-DataType ColumnType(const proto::ColumnMeta& c) {
-  DataType t;
-  t.id = static_cast<TypeId>(c.type_id());
-  t.length = c.type_length();
-  t.precision = static_cast<int16_t>(c.type_precision());
-  t.scale = static_cast<int16_t>(c.type_scale());
-  return t;
-}
-
 Result<proto::ColumnMeta> BuildColumnMeta(const sql::ColumnDef& def) {
   if (def.auto_increment) return Status::Sql(sql_errors::kNotSupportedYet, "AUTO_INCREMENT is not supported yet");
   proto::ColumnMeta c;

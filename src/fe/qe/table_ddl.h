@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "engine/types.h"
 #include "fe/catalog/catalog.h"
+#include "fe/catalog/table_layout.h"
 #include "fe/sql/ast.h"
 
 namespace basalt::fe {
@@ -25,8 +26,6 @@ Result<proto::TableMeta> BuildTableMeta(const sql::CreateTableStmt& stmt, const 
 
 // A column definition as stored (not yet marked as a key column).
 Result<proto::ColumnMeta> BuildColumnMeta(const sql::ColumnDef& def);
-
-DataType ColumnType(const proto::ColumnMeta& column);
 
 // SHOW CREATE TABLE text, in StarRocks' layout.
 std::string ShowCreateTableText(const proto::TableMeta& table);

@@ -162,6 +162,8 @@ enum class ShowKind : uint8_t {
   kPrivileges,
   kFrontendConfig,   // ADMIN SHOW FRONTEND CONFIG
   kStorageVolumes,
+  kRoutineLoad,      // SHOW [ALL] ROUTINE LOAD [FOR [db.]job] [FROM db] [WHERE ...]
+  kRoutineLoadTask,  // SHOW ROUTINE LOAD TASK [FROM db] WHERE JobName = "job"
 };
 
 struct ShowStmt {
@@ -173,6 +175,7 @@ struct ShowStmt {
   std::string target;         // SHOW CREATE DATABASE name, SHOW GRANTS FOR user
   std::optional<std::string> like;
   ExprPtr where;
+  bool all = false;           // SHOW ALL ROUTINE LOAD
 };
 
 // A column definition in CREATE TABLE / ALTER TABLE ADD COLUMN.
@@ -213,6 +216,43 @@ struct CreateTableStmt {
   std::vector<std::pair<std::string, std::string>> properties;
 };
 
+// INSERT INTO t [PARTITION (p, ...)] [WITH LABEL l] [(cols)] [PROPERTIES (...)] {VALUES ... | query}
+struct InsertStmt {
+  TableName table;
+  bool overwrite = false;                    // INSERT OVERWRITE (refused by the executor for now)
+  std::vector<std::string> partitions;       // PARTITION (...) as written; empty = all
+  std::string label;                         // WITH LABEL; empty = generated
+  std::vector<std::string> columns;          // Target column list; empty = all columns in order
+  std::vector<std::pair<std::string, std::string>> properties;
+  // VALUES rows; a null ExprPtr stands for the DEFAULT keyword.
+  std::vector<std::vector<ExprPtr>> values;
+  std::shared_ptr<SelectStmt> query;         // INSERT ... SELECT (values is empty then)
+};
+
+// One item of a routine load's COLUMNS (...): a name, or `name = expr`.
+struct LoadColumn {
+  std::string name;
+  ExprPtr expr;        // Null for a plain name.
+  std::string text;    // The item as written ("name" or "name = expr").
+};
+
+// CREATE / ALTER ROUTINE LOAD. Optional parts are unset when not written (ALTER changes only
+// what it names).
+struct RoutineLoadStmt {
+  TableName job;                                  // [db.]job_name
+  std::string table;                              // ON table (CREATE only)
+  std::optional<std::string> column_separator;    // COLUMNS TERMINATED BY
+  std::optional<std::string> row_delimiter;       // ROWS TERMINATED BY
+  std::optional<std::vector<LoadColumn>> columns; // COLUMNS (...)
+  ExprPtr where;                                  // WHERE ...
+  std::string where_text;
+  std::optional<std::vector<std::string>> partitions;  // [TEMPORARY] PARTITION (...)
+  bool temporary_partitions = false;
+  std::vector<std::pair<std::string, std::string>> properties;  // PROPERTIES (...)
+  std::string source_type;                                      // KAFKA; empty when no FROM
+  std::vector<std::pair<std::string, std::string>> source_properties;
+};
+
 struct UserIdentity {
   std::string user;
   std::string host = "%";
@@ -241,7 +281,12 @@ enum class StatementKind : uint8_t {
   kDropTable,     // table, if_exists, force
   kTruncateTable, // table
   kAlterTable,    // table, alter_action, column_def / column_name, after_column, first
-  kInsert,        // table (the rest of the statement is not parsed yet)
+  kInsert,        // insert
+  kCreateRoutineLoad,  // routine_load
+  kAlterRoutineLoad,   // routine_load
+  kPauseRoutineLoad,   // routine_load->job
+  kResumeRoutineLoad,  // routine_load->job
+  kStopRoutineLoad,    // routine_load->job
   kEmpty,        // only comments / semicolons
 };
 
@@ -289,6 +334,11 @@ struct Statement {
   std::string column_name;
   std::string after_column;
   bool first = false;
+
+  // INSERT
+  std::unique_ptr<InsertStmt> insert;
+  // Routine load statements
+  std::unique_ptr<RoutineLoadStmt> routine_load;
 
   int num_placeholders = 0;
 

@@ -1,6 +1,7 @@
 #include "fe/sql/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "common/sql_errors.h"
@@ -174,17 +175,155 @@ class Parser {
       }
       return stmt;
     }
-    if (IsWord("INSERT")) {
-      // Only the target is parsed for now: the executor answers "not supported yet" for an existing
-      // table and 1146 for a missing one. The rest of the statement is skipped.
+    if (IsWord("INSERT")) return ParseInsert();
+    if ((IsWord("PAUSE") || IsWord("RESUME") || IsWord("STOP")) && IsWord("ROUTINE", 1)) {
+      StatementKind kind = IsWord("PAUSE")    ? StatementKind::kPauseRoutineLoad
+                           : IsWord("RESUME") ? StatementKind::kResumeRoutineLoad
+                                              : StatementKind::kStopRoutineLoad;
       Advance();
-      auto stmt = std::make_unique<Statement>(StatementKind::kInsert);
-      if (!AcceptWord("INTO")) RETURN_IF_ERROR(ExpectWord("OVERWRITE"));
-      ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());
-      while (!AtEnd() && !IsOp(";")) Advance();
+      Advance();  // ROUTINE
+      RETURN_IF_ERROR(ExpectWord("LOAD"));
+      RETURN_IF_ERROR(ExpectWord("FOR"));
+      auto stmt = std::make_unique<Statement>(kind);
+      stmt->routine_load = std::make_unique<RoutineLoadStmt>();
+      ASSIGN_OR_RETURN(stmt->routine_load->job, QualifiedTableName());
       return stmt;
     }
     return Unexpected("a statement such as SELECT, SET, SHOW, USE, CREATE, DROP, ALTER or KILL");
+  }
+
+  // INSERT {INTO | OVERWRITE} [db.]t [PARTITION (p, ...)] [WITH LABEL l] [(cols)]
+  //   [PROPERTIES (...)] {VALUES (expr | DEFAULT, ...) [, (...)] | query}
+  Result<std::unique_ptr<Statement>> ParseInsert() {
+    Advance();
+    auto stmt = std::make_unique<Statement>(StatementKind::kInsert);
+    auto insert = std::make_unique<InsertStmt>();
+    if (AcceptWord("OVERWRITE")) {
+      insert->overwrite = true;
+    } else {
+      RETURN_IF_ERROR(ExpectWord("INTO"));
+    }
+    ASSIGN_OR_RETURN(insert->table, QualifiedTableName());
+    stmt->table = insert->table;
+    if (AcceptWord("PARTITION")) {
+      RETURN_IF_ERROR(ExpectOp("("));
+      do {
+        ASSIGN_OR_RETURN(std::string p, IdentifierOrString("a partition name"));
+        insert->partitions.push_back(std::move(p));
+      } while (AcceptOp(","));
+      RETURN_IF_ERROR(ExpectOp(")"));
+    }
+    if (AcceptWord("WITH")) {
+      RETURN_IF_ERROR(ExpectWord("LABEL"));
+      ASSIGN_OR_RETURN(insert->label, IdentifierOrString("a label"));
+    }
+    // "(" starts a column list unless it opens a parenthesized query: (SELECT ...).
+    if (IsOp("(") && !IsWord("SELECT", 1) &&
+        !(PeekTok(1).kind == TokenKind::kOperator && PeekTok(1).text == "(")) {
+      ASSIGN_OR_RETURN(insert->columns, ColumnNameList());
+    }
+    if (IsWord("PROPERTIES")) {
+      Advance();
+      ASSIGN_OR_RETURN(insert->properties, ParseProperties());
+    }
+    if (AcceptWord("VALUES") || AcceptWord("VALUE")) {
+      do {
+        RETURN_IF_ERROR(ExpectOp("("));
+        std::vector<ExprPtr> row;
+        if (!IsOp(")")) {
+          do {
+            if (AcceptWord("DEFAULT")) {
+              row.push_back(nullptr);
+            } else {
+              ASSIGN_OR_RETURN(ExprPtr e, ParseExpr());
+              row.push_back(std::move(e));
+            }
+          } while (AcceptOp(","));
+        }
+        RETURN_IF_ERROR(ExpectOp(")"));
+        insert->values.push_back(std::move(row));
+      } while (AcceptOp(","));
+    } else if (IsWord("SELECT") || IsOp("(") || IsWord("WITH")) {
+      if (IsWord("WITH")) return Status::Sql(sql_errors::kNotSupportedYet, "WITH (common table expressions) is not supported yet");
+      ASSIGN_OR_RETURN(insert->query, ParseSelect());
+    } else {
+      return Unexpected("VALUES or a SELECT");
+    }
+    stmt->insert = std::move(insert);
+    return stmt;
+  }
+
+  // [load_property [, ...]] [PROPERTIES (...)] [FROM KAFKA (...)] where load_property is
+  // COLUMNS TERMINATED BY 's' | ROWS TERMINATED BY 's' | COLUMNS (...) | WHERE expr |
+  // [TEMPORARY] PARTITION (p, ...), each at most once.
+  Status ParseRoutineLoadBody(RoutineLoadStmt* rl, bool require_source) {
+    auto repeated = [](const char* what) {
+      return Status::Sql(sql_errors::kParseError, std::string("repeat setting of ") + what);
+    };
+    bool first = true;
+    while (!AtEnd() && !IsOp(";") && !IsWord("PROPERTIES") && !IsWord("FROM")) {
+      if (!first) RETURN_IF_ERROR(ExpectOp(","));
+      first = false;
+      if (IsWord("COLUMNS") && IsWord("TERMINATED", 1)) {
+        Advance();
+        Advance();
+        RETURN_IF_ERROR(ExpectWord("BY"));
+        if (rl->column_separator) return repeated("column separator");
+        ASSIGN_OR_RETURN(rl->column_separator, StringLiteral("a quoted column separator"));
+      } else if (IsWord("ROWS") && IsWord("TERMINATED", 1)) {
+        Advance();
+        Advance();
+        RETURN_IF_ERROR(ExpectWord("BY"));
+        if (rl->row_delimiter) return repeated("row delimiter");
+        ASSIGN_OR_RETURN(rl->row_delimiter, StringLiteral("a quoted row delimiter"));
+      } else if (AcceptWord("COLUMNS")) {
+        if (rl->columns) return repeated("columns info");
+        RETURN_IF_ERROR(ExpectOp("("));
+        std::vector<LoadColumn> columns;
+        do {
+          LoadColumn column;
+          uint32_t begin = Cur().begin;
+          ASSIGN_OR_RETURN(column.name, Identifier("a column name"));
+          if (AcceptOp("=")) {
+            ASSIGN_OR_RETURN(column.expr, ParseExpr());
+          }
+          column.text = std::string(sql_.substr(begin, PrevEnd() - begin));
+          columns.push_back(std::move(column));
+        } while (AcceptOp(","));
+        RETURN_IF_ERROR(ExpectOp(")"));
+        rl->columns = std::move(columns);
+      } else if (AcceptWord("WHERE")) {
+        if (rl->where) return repeated("where predicate");
+        uint32_t begin = Cur().begin;
+        ASSIGN_OR_RETURN(rl->where, ParseExpr());
+        rl->where_text = std::string(sql_.substr(begin, PrevEnd() - begin));
+      } else if (IsWord("PARTITION") || (IsWord("TEMPORARY") && IsWord("PARTITION", 1))) {
+        if (rl->partitions) return repeated("partition names");
+        rl->temporary_partitions = AcceptWord("TEMPORARY");
+        Advance();  // PARTITION
+        RETURN_IF_ERROR(ExpectOp("("));
+        std::vector<std::string> names;
+        do {
+          ASSIGN_OR_RETURN(std::string name, IdentifierOrString("a partition name"));
+          names.push_back(std::move(name));
+        } while (AcceptOp(","));
+        RETURN_IF_ERROR(ExpectOp(")"));
+        rl->partitions = std::move(names);
+      } else {
+        return Unexpected("COLUMNS, ROWS TERMINATED BY, WHERE, PARTITION, PROPERTIES or FROM");
+      }
+    }
+    if (AcceptWord("PROPERTIES")) {
+      ASSIGN_OR_RETURN(rl->properties, ParseProperties());
+    }
+    if (AcceptWord("FROM")) {
+      ASSIGN_OR_RETURN(rl->source_type, Identifier("a data source type (KAFKA)"));
+      for (char& c : rl->source_type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      ASSIGN_OR_RETURN(rl->source_properties, ParseProperties());
+    } else if (require_source) {
+      return Unexpected("FROM KAFKA (...)");
+    }
+    return Status::OK();
   }
 
   Result<std::unique_ptr<Statement>> ParseSelectStatement() {
@@ -584,6 +723,26 @@ class Parser {
       show->kind = ShowKind::kComputeNodes;
     } else if (AcceptWord("BACKENDS")) {
       show->kind = ShowKind::kBackends;
+    } else if ((IsWord("ROUTINE") && IsWord("LOAD", 1)) ||
+               (IsWord("ALL") && IsWord("ROUTINE", 1) && IsWord("LOAD", 2))) {
+      show->all = AcceptWord("ALL");
+      Advance();
+      Advance();
+      if (AcceptWord("TASK")) {
+        show->kind = ShowKind::kRoutineLoadTask;
+        RETURN_IF_ERROR(from_db());
+        RETURN_IF_ERROR(ExpectWord("WHERE"));
+        ASSIGN_OR_RETURN(show->where, ParseExpr());
+      } else {
+        show->kind = ShowKind::kRoutineLoad;
+        if (AcceptWord("FOR")) {
+          ASSIGN_OR_RETURN(show->table, QualifiedTableName());
+        }
+        RETURN_IF_ERROR(from_db());
+        if (AcceptWord("WHERE")) {
+          ASSIGN_OR_RETURN(show->where, ParseExpr());
+        }
+      }
     } else if (IsWord("STORAGE") && IsWord("VOLUMES", 1)) {
       Advance();
       Advance();
@@ -951,6 +1110,18 @@ class Parser {
     if (IsWord("TEMPORARY") && IsWord("TABLE", 1)) {
       return Status::Sql(sql_errors::kNotSupportedYet, "temporary tables are not supported yet");
     }
+    if (IsWord("ROUTINE") && IsWord("LOAD", 1)) {
+      Advance();
+      Advance();
+      auto stmt = std::make_unique<Statement>(StatementKind::kCreateRoutineLoad);
+      stmt->routine_load = std::make_unique<RoutineLoadStmt>();
+      RoutineLoadStmt& rl = *stmt->routine_load;
+      ASSIGN_OR_RETURN(rl.job, QualifiedTableName());
+      RETURN_IF_ERROR(ExpectWord("ON"));
+      ASSIGN_OR_RETURN(rl.table, Identifier("a table name"));
+      RETURN_IF_ERROR(ParseRoutineLoadBody(&rl, /*require_source=*/true));
+      return stmt;
+    }
     if (AcceptWord("DATABASE") || AcceptWord("SCHEMA")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kCreateDatabase);
       if (AcceptWord("IF")) {
@@ -1106,6 +1277,16 @@ class Parser {
 
   Result<std::unique_ptr<Statement>> ParseAlter() {
     Advance();  // ALTER
+    if (IsWord("ROUTINE") && IsWord("LOAD", 1)) {
+      Advance();
+      Advance();
+      RETURN_IF_ERROR(ExpectWord("FOR"));
+      auto stmt = std::make_unique<Statement>(StatementKind::kAlterRoutineLoad);
+      stmt->routine_load = std::make_unique<RoutineLoadStmt>();
+      ASSIGN_OR_RETURN(stmt->routine_load->job, QualifiedTableName());
+      RETURN_IF_ERROR(ParseRoutineLoadBody(stmt->routine_load.get(), /*require_source=*/false));
+      return stmt;
+    }
     if (AcceptWord("TABLE")) {
       auto stmt = std::make_unique<Statement>(StatementKind::kAlterTable);
       ASSIGN_OR_RETURN(stmt->table, QualifiedTableName());

@@ -255,5 +255,116 @@ TEST(ParserTest, TableStatements) {
   EXPECT_EQ(insert->table.table, "t");
 }
 
+TEST(ParserTest, InsertForms) {
+  auto values = Parse("INSERT INTO d.t (a, b) VALUES (1, 'x'), (DEFAULT, upper('y'))");
+  ASSERT_TRUE(values);
+  const InsertStmt& v = *values->insert;
+  EXPECT_EQ(v.table.db, "d");
+  EXPECT_EQ(v.columns, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(v.values.size(), 2u);
+  EXPECT_TRUE(v.values[0][0]);
+  EXPECT_FALSE(v.values[1][0]);  // DEFAULT
+  EXPECT_FALSE(v.query);
+
+  auto full = Parse("INSERT INTO t PARTITION (p1, `p2`) WITH LABEL my_label_1 (a) "
+                    "PROPERTIES (\"timeout\" = \"60\") VALUES (1)");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->insert->partitions, (std::vector<std::string>{"p1", "p2"}));
+  EXPECT_EQ(full->insert->label, "my_label_1");
+  EXPECT_EQ(full->insert->properties.size(), 1u);
+
+  auto select = Parse("INSERT INTO t SELECT a, b FROM s WHERE a > 1");
+  ASSERT_TRUE(select);
+  ASSERT_TRUE(select->insert->query);
+  EXPECT_TRUE(select->insert->values.empty());
+  EXPECT_TRUE(select->insert->columns.empty());
+
+  auto paren = Parse("INSERT INTO t (SELECT 1)");
+  ASSERT_TRUE(paren);
+  EXPECT_TRUE(paren->insert->query);
+  EXPECT_TRUE(paren->insert->columns.empty());
+
+  auto overwrite = Parse("INSERT OVERWRITE t VALUES (1)");
+  ASSERT_TRUE(overwrite);
+  EXPECT_TRUE(overwrite->insert->overwrite);
+
+  EXPECT_FALSE(ParseStatement("INSERT INTO t").ok());
+  EXPECT_FALSE(ParseStatement("INSERT INTO t VALUES (1").ok());
+  EXPECT_FALSE(ParseStatement("INSERT t VALUES (1)").ok());
+  EXPECT_FALSE(ParseStatement("INSERT INTO t WITH LABEL VALUES (1)").ok());
+}
+
+TEST(ParserTest, RoutineLoadStatements) {
+  // The seed's statement, verbatim.
+  auto create = Parse(R"(CREATE ROUTINE LOAD quickstart.clicks ON site_clicks
+    PROPERTIES
+    (
+        "format" = "JSON",
+        "jsonpaths" ="[\"$.uid\",\"$.site\",\"$.vtime\"]"
+    )
+    FROM KAFKA
+    (
+        "kafka_broker_list" = "redpanda:29092",
+        "kafka_topic" = "test2",
+        "kafka_partitions" = "0",
+        "kafka_offsets" = "OFFSET_BEGINNING"
+    ))");
+  ASSERT_TRUE(create);
+  ASSERT_EQ(create->kind, StatementKind::kCreateRoutineLoad);
+  const RoutineLoadStmt& rl = *create->routine_load;
+  EXPECT_EQ(rl.job.db, "quickstart");
+  EXPECT_EQ(rl.job.table, "clicks");
+  EXPECT_EQ(rl.table, "site_clicks");
+  ASSERT_EQ(rl.properties.size(), 2u);
+  EXPECT_EQ(rl.properties[1].second, R"(["$.uid","$.site","$.vtime"])");
+  EXPECT_EQ(rl.source_type, "KAFKA");
+  EXPECT_EQ(rl.source_properties.size(), 4u);
+
+  auto full = Parse("CREATE ROUTINE LOAD j ON t COLUMNS TERMINATED BY ',', ROWS TERMINATED BY '\\n', "
+                    "COLUMNS (k, tmp, v = tmp * 2), WHERE k > 1, TEMPORARY PARTITION (p1, p2) "
+                    "FROM KAFKA (\"kafka_topic\" = \"x\")");
+  ASSERT_TRUE(full);
+  const RoutineLoadStmt& f = *full->routine_load;
+  EXPECT_EQ(*f.column_separator, ",");
+  ASSERT_EQ(f.columns->size(), 3u);
+  EXPECT_EQ((*f.columns)[2].name, "v");
+  EXPECT_TRUE((*f.columns)[2].expr);
+  EXPECT_EQ((*f.columns)[2].text, "v = tmp * 2");
+  EXPECT_EQ(f.where_text, "k > 1");
+  EXPECT_TRUE(f.temporary_partitions);
+  EXPECT_EQ(f.partitions->size(), 2u);
+
+  auto twice = ParseStatement("CREATE ROUTINE LOAD j ON t WHERE a > 1, WHERE b > 1 FROM KAFKA (\"a\"=\"b\")");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("repeat setting of where predicate"), std::string::npos);
+  EXPECT_FALSE(ParseStatement("CREATE ROUTINE LOAD j ON t PROPERTIES (\"a\"=\"b\")").ok());  // no FROM
+
+  for (const char* sql : {"PAUSE ROUTINE LOAD FOR quickstart.clicks", "RESUME ROUTINE LOAD FOR clicks",
+                          "STOP ROUTINE LOAD FOR clicks"}) {
+    auto control = Parse(sql);
+    ASSERT_TRUE(control) << sql;
+    EXPECT_EQ(control->routine_load->job.table, "clicks");
+  }
+  auto alter = Parse("ALTER ROUTINE LOAD FOR clicks PROPERTIES (\"max_error_number\" = \"5\") "
+                     "FROM KAFKA (\"kafka_partitions\" = \"0\", \"kafka_offsets\" = \"10\")");
+  ASSERT_TRUE(alter);
+  EXPECT_EQ(alter->kind, StatementKind::kAlterRoutineLoad);
+  EXPECT_EQ(alter->routine_load->source_properties.size(), 2u);
+
+  auto show = Parse("SHOW ROUTINE LOAD");
+  ASSERT_TRUE(show);
+  EXPECT_EQ(show->show->kind, ShowKind::kRoutineLoad);
+  EXPECT_FALSE(show->show->all);
+  auto show_all = Parse("SHOW ALL ROUTINE LOAD FOR quickstart.clicks");
+  ASSERT_TRUE(show_all);
+  EXPECT_TRUE(show_all->show->all);
+  EXPECT_EQ(show_all->show->table.table, "clicks");
+  auto tasks = Parse("SHOW ROUTINE LOAD TASK FROM quickstart WHERE JobName = \"clicks\"");
+  ASSERT_TRUE(tasks);
+  EXPECT_EQ(tasks->show->kind, ShowKind::kRoutineLoadTask);
+  EXPECT_EQ(tasks->show->db, "quickstart");
+  EXPECT_TRUE(tasks->show->where);
+}
+
 }  // namespace
 }  // namespace basalt::sql

@@ -101,6 +101,8 @@ class BasaltProcess:
         # describe what the file holds, since ports and directories are read from it.
         self.conf_file: Optional[Path] = None
         self.extra_args: List[str] = []
+        # Extra environment for the next start, e.g. {"BASALT_FAILPOINTS": "name=crash"}.
+        self.env: Dict[str, str] = {}
         self.popen: Optional[subprocess.Popen] = None
         self.starts = 0
         self._stderr_offset = 0
@@ -151,6 +153,7 @@ class BasaltProcess:
             self._stderr_offset += len(marker)
             self.popen = subprocess.Popen(self.argv(), stdout=out, stderr=err,
                                           stdin=subprocess.DEVNULL, cwd=self.root,
+                                          env={**os.environ, **self.env},
                                           start_new_session=True)
         self.starts += 1
         if wait:

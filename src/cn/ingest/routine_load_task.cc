@@ -1,0 +1,296 @@
+#include "cn/ingest/routine_load_task.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "cn/ingest/row_parser.h"
+#include "cn/storage/tablet_schema.h"
+#include "cn/storage/tablet_writer.h"
+#include "common/failpoint.h"
+#include "common/io/volume_store.h"
+#include "engine/distribution.h"
+#include "engine/functions.h"
+
+namespace basalt::cn {
+namespace {
+
+constexpr int kMaxErrorSamples = 3;
+
+// The row as text for the error log when it was rejected after parsing (no partition).
+std::string FormatRow(const Chunk& chunk, size_t row, const proto::TableSchemaPB& schema) {
+  std::string out;
+  for (size_t c = 0; c < chunk.columns.size(); ++c) {
+    if (c > 0) out += ", ";
+    out += schema.columns(static_cast<int>(c)).name();
+    out += '=';
+    out += chunk.columns[c]->IsNull(row) ? "NULL" : chunk.columns[c]->FormatRow(row);
+  }
+  return out;
+}
+
+std::string EscapeLine(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (char c : raw) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string RejectLine(const RejectedRow& row) { return "Error: " + row.reason + ". Row: " + EscapeLine(row.raw); }
+
+// Writes the kept rejected rows; returns the file name, empty when nothing was written.
+Result<std::string> WriteErrorLog(const std::string& dir, int64_t job_id, int64_t txn_id,
+                                  const std::vector<RejectedRow>& rows, int64_t limit) {
+  if (dir.empty() || limit == 0 || rows.empty()) return std::string();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create error log directory " + dir + ": " + ec.message());
+  std::string name = ErrorLogFileName(job_id, txn_id);
+  std::string path = (std::filesystem::path(dir) / name).string();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status::IOError("cannot write error log " + path);
+  size_t n = limit < 0 ? rows.size() : std::min<size_t>(rows.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < n; ++i) out << RejectLine(rows[i]) << '\n';
+  out.close();
+  if (!out) return Status::IOError("cannot write error log " + path);
+  return name;
+}
+
+Status ValidateRequest(const proto::RoutineLoadTaskRequest& request, const std::vector<DataType>& types) {
+  const proto::LoadTargetPB& target = request.target();
+  if (request.begin_offsets_size() == 0) return Status::InvalidArgument("routine load task has no Kafka partitions");
+  if (target.partitions_size() == 0) return Status::InvalidArgument("routine load target has no partitions");
+  for (int32_t c : target.partition_columns()) {
+    if (c < 0 || static_cast<size_t>(c) >= types.size()) {
+      return Status::InvalidArgument("partition column position " + std::to_string(c) + " is out of range");
+    }
+  }
+  for (int32_t c : target.distribution_columns()) {
+    if (c < 0 || static_cast<size_t>(c) >= types.size()) {
+      return Status::InvalidArgument("distribution column position " + std::to_string(c) + " is out of range");
+    }
+  }
+  if (target.partition_columns_size() == 0 && (target.partitions_size() != 1 || !target.partitions(0).max_value())) {
+    return Status::InvalidArgument("a table without partition columns must have one partition with max_value");
+  }
+  if (target.distribution() != "HASH" && target.distribution() != "RANDOM") {
+    return Status::InvalidArgument("unknown distribution '" + target.distribution() + "' (HASH or RANDOM)");
+  }
+  if (target.distribution() == "HASH" && target.distribution_columns_size() == 0) {
+    return Status::InvalidArgument("HASH distribution without distribution columns");
+  }
+  for (const auto& p : target.partitions()) {
+    if (p.tablets_size() == 0) return Status::InvalidArgument("partition " + p.name() + " has no tablets");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<RangeUpperBound>> PartitionBounds(const proto::LoadTargetPB& target,
+                                                     const std::vector<DataType>& types) {
+  std::vector<RangeUpperBound> bounds;
+  for (const auto& p : target.partitions()) {
+    RangeUpperBound bound;
+    bound.max_value = p.max_value();
+    if (!bound.max_value) {
+      if (p.upper_bound_size() != target.partition_columns_size()) {
+        return Status::InvalidArgument("partition " + p.name() + " has " + std::to_string(p.upper_bound_size()) +
+                                       " bound values for " + std::to_string(target.partition_columns_size()) +
+                                       " partition columns");
+      }
+      for (int i = 0; i < p.upper_bound_size(); ++i) {
+        auto v = CastValue(Value::String(p.upper_bound(i)), types[target.partition_columns(i)], /*strict=*/true);
+        if (!v.ok()) {
+          return Status::InvalidArgument("upper bound '" + p.upper_bound(i) + "' of partition " + p.name() + ": " +
+                                         v.status().message());
+        }
+        bound.values.push_back(std::move(v).value());
+      }
+    }
+    bounds.push_back(std::move(bound));
+  }
+  return bounds;
+}
+
+}  // namespace
+
+std::string ErrorLogFileName(int64_t job_id, int64_t txn_id) {
+  return "error_log_" + std::to_string(job_id) + "_" + std::to_string(txn_id);
+}
+
+RoutineLoadDeps DefaultRoutineLoadDeps(std::string error_log_dir) {
+  RoutineLoadDeps deps;
+  deps.open_store = [](const proto::VolumeSpecPB& pb) -> Result<std::shared_ptr<ObjectStore>> {
+    VolumeSpec spec;
+    spec.name = pb.name();
+    spec.type = pb.type();
+    spec.location = pb.location();
+    for (const auto& [k, v] : pb.params()) spec.params[k] = v;
+    return OpenVolumeStore(spec);
+  };
+  deps.make_source = MakeRdKafkaBatchSource;
+  deps.error_log_dir = std::move(error_log_dir);
+  return deps;
+}
+
+Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLoadTaskRequest& request,
+                                                          const RoutineLoadDeps& deps) {
+  const auto start = std::chrono::steady_clock::now();
+  const proto::LoadTargetPB& target = request.target();
+  const proto::TableSchemaPB& schema = target.schema();
+  ASSIGN_OR_RETURN(std::vector<DataType> types, SchemaTypes(schema));
+  RETURN_IF_ERROR(ValidateRequest(request, types));
+  ASSIGN_OR_RETURN(std::vector<RangeUpperBound> bounds, PartitionBounds(target, types));
+
+  RowParserOptions parser_options;
+  const int64_t log_limit = request.log_rejected_record_num();
+  parser_options.max_kept_rejected = log_limit < 0 ? -1 : std::max<int64_t>(log_limit, kMaxErrorSamples);
+  ASSIGN_OR_RETURN(std::unique_ptr<RowParser> parser, RowParser::Make(request.format(), schema, parser_options));
+
+  // Consume and parse.
+  KafkaTaskSource task_source;
+  task_source.source = request.source();
+  task_source.begin_offsets.assign(request.begin_offsets().begin(), request.begin_offsets().end());
+  task_source.default_group_id = "basalt_" + std::to_string(request.job_id()) + "_" + request.task_id();
+  if (!deps.make_source) return Status::Internal("routine load without a Kafka source factory");
+  ASSIGN_OR_RETURN(std::unique_ptr<KafkaBatchSource> source, deps.make_source(task_source));
+  KafkaConsumeLimits limits;
+  limits.max_messages = request.max_batch_rows();
+  limits.max_bytes = request.max_batch_bytes();
+  limits.max_ms = request.max_consume_ms();
+  const int64_t max_rows = request.max_batch_rows();
+  ASSIGN_OR_RETURN(KafkaBatch batch, source->ConsumeBatch(limits, [&](const KafkaMessage& m) {
+                     parser->Parse(m.payload);
+                     return max_rows <= 0 || parser->total_rows() < max_rows;
+                   }));
+  source.reset();
+
+  proto::RoutineLoadTaskResponse response;
+  for (auto& p : batch.progress) *response.add_progress() = std::move(p);
+  if (!batch.pause_reason.empty()) {
+    response.mutable_status()->set_code(static_cast<int32_t>(StatusCode::kInvalidArgument));
+    response.mutable_status()->set_message(batch.pause_reason);
+    response.set_pause_reason(batch.pause_reason);
+    response.set_received_bytes(batch.bytes);
+    response.set_execute_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start).count());
+    return response;
+  }
+
+  Chunk rows = parser->TakeRows();
+  int64_t error_rows = parser->error_rows();
+
+  // Route: partition of every row, then drop rows without an (allowed) partition.
+  std::vector<size_t> partition_columns(target.partition_columns().begin(), target.partition_columns().end());
+  std::vector<int> partition_of_row = RouteRangePartitions(rows, partition_columns, bounds);
+  std::set<int64_t> allowed(target.allowed_partitions().begin(), target.allowed_partitions().end());
+  std::vector<uint8_t> keep(rows.num_rows, 1);
+  size_t dropped = 0;
+  for (size_t r = 0; r < rows.num_rows; ++r) {
+    int p = partition_of_row[r];
+    std::string reason;
+    if (p < 0) {
+      reason = "no partition for the row (its partition key is at or above every partition's upper bound)";
+    } else if (!allowed.empty() && allowed.count(target.partitions(p).partition_id()) == 0) {
+      reason = "the row belongs to partition " + target.partitions(p).name() +
+               ", which is not in the job's PARTITION list";
+    }
+    if (!reason.empty()) {
+      keep[r] = 0;
+      ++dropped;
+      parser->KeepRejected(std::move(reason), FormatRow(rows, r, schema));
+    }
+  }
+  if (dropped > 0) {
+    rows = rows.Filter(keep);
+    std::vector<int> kept;
+    kept.reserve(rows.num_rows);
+    for (size_t r = 0; r < keep.size(); ++r) {
+      if (keep[r]) kept.push_back(partition_of_row[r]);
+    }
+    partition_of_row = std::move(kept);
+    error_rows += static_cast<int64_t>(dropped);
+  }
+
+  // Bucket: tablet of every row, grouped per (partition, bucket) in that order.
+  std::map<std::pair<int, int>, std::vector<uint32_t>> rows_of_tablet;
+  if (rows.num_rows > 0) {
+    std::vector<size_t> dist_columns(target.distribution_columns().begin(), target.distribution_columns().end());
+    const bool hash = target.distribution() == "HASH";
+    // HashBuckets takes one bucket count; partitions may differ, so hash once per distinct count.
+    std::map<int, std::vector<uint32_t>> buckets_by_count;
+    uint64_t round_robin = 0;
+    for (size_t r = 0; r < rows.num_rows; ++r) {
+      const int p = partition_of_row[r];
+      const int tablets = target.partitions(p).tablets_size();
+      int bucket;
+      if (hash) {
+        auto it = buckets_by_count.find(tablets);
+        if (it == buckets_by_count.end()) {
+          it = buckets_by_count.emplace(tablets, HashBuckets(rows, dist_columns, static_cast<uint32_t>(tablets))).first;
+        }
+        bucket = static_cast<int>(it->second[r]);
+      } else {
+        bucket = static_cast<int>(round_robin++ % static_cast<uint64_t>(tablets));
+      }
+      rows_of_tablet[{p, bucket}].push_back(static_cast<uint32_t>(r));
+    }
+  }
+
+  // Write.
+  std::shared_ptr<ObjectStore> store;
+  if (!rows_of_tablet.empty()) {
+    if (!deps.open_store) return Status::Internal("routine load without an object store opener");
+    ASSIGN_OR_RETURN(store, deps.open_store(target.volume()));
+  }
+  int64_t loaded_bytes = 0;
+  TabletWriteOptions write_options;
+  write_options.max_segment_rows = std::max<uint64_t>(deps.max_segment_rows, 1);
+  for (const auto& [key, positions] : rows_of_tablet) {
+    const proto::TabletTargetPB& tablet = target.partitions(key.first).tablets(key.second);
+    TabletWriteTarget write_target;
+    write_target.tablet_id = tablet.tablet_id();
+    write_target.prefix = tablet.prefix();
+    write_target.txn_id = request.txn_id();
+    write_target.writer_id = 1;
+    Chunk part = rows.Take(positions);
+    auto written = WriteTabletRows(*store, write_target, schema, part, write_options);
+    if (!written.ok()) return written.status().WithContext("tablet " + std::to_string(tablet.tablet_id()));
+    proto::TabletWriteResultPB* result = response.add_tablets();
+    result->set_tablet_id(tablet.tablet_id());
+    *result->mutable_rowset() = written->rowset;
+    result->set_txn_log_key(written->txn_log_key);
+    loaded_bytes += written->rowset.data_size();
+  }
+  RETURN_IF_ERROR(CheckFailpoint("cn_routine_load_after_write"));
+
+  // Answer.
+  const std::vector<RejectedRow>& rejected = parser->rejected();
+  ASSIGN_OR_RETURN(std::string log_name,
+                   WriteErrorLog(deps.error_log_dir, request.job_id(), request.txn_id(), rejected, log_limit));
+  for (size_t i = 0; i < rejected.size() && i < static_cast<size_t>(kMaxErrorSamples); ++i) {
+    response.add_error_samples(RejectLine(rejected[i]));
+  }
+  response.mutable_status()->set_code(0);
+  response.set_total_rows(parser->total_rows());
+  response.set_error_rows(error_rows);
+  response.set_unselected_rows(0);
+  response.set_received_bytes(parser->received_bytes());
+  response.set_loaded_bytes(loaded_bytes);
+  response.set_error_log_file(log_name);
+  response.set_execute_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  return response;
+}
+
+}  // namespace basalt::cn

@@ -1,0 +1,891 @@
+#include "cn/ingest/row_parser.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <span>
+
+#include "cn/storage/tablet_schema.h"
+#include "common/string_util.h"
+#include "engine/functions.h"
+
+namespace basalt::cn {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// ASCII case-insensitive equality with an exact-match fast path: event keys usually match the
+// column names exactly, and std::tolower per byte (EqualsIgnoreCase) dominated simple mode.
+bool KeyEqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (std::memcmp(a.data(), b.data(), a.size()) == 0) return true;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x += 'a' - 'A';
+    if (y >= 'A' && y <= 'Z') y += 'a' - 'A';
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string Truncated(std::string_view s, size_t n) {
+  if (s.size() <= n) return std::string(s);
+  return std::string(s.substr(0, n));
+}
+
+// CSV separators as users write them in CREATE ROUTINE LOAD: "\t", "\n" and "\xHH" escapes are
+// accepted besides the literal bytes (StarRocks takes the hex form for invisible separators).
+std::string UnescapeSeparator(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      char c = s[i + 1];
+      if (c == 't') { out += '\t'; ++i; continue; }
+      if (c == 'n') { out += '\n'; ++i; continue; }
+      if ((c == 'x' || c == 'X') && i + 3 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 2])) &&
+          std::isxdigit(static_cast<unsigned char>(s[i + 3]))) {
+        out += static_cast<char>(std::stoi(std::string(s.substr(i + 2, 2)), nullptr, 16));
+        i += 3;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+// One step of a JsonPath: a key or an array index.
+struct PathStep {
+  bool is_index = false;
+  std::string key;
+  int64_t index = 0;
+};
+
+// "$", "$.a", "$.a.b", "$['a']", "$[\"a\"]", "$.a[0]" and combinations. No wildcards, no filters.
+Result<std::vector<PathStep>> ParseJsonPath(std::string_view path) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("invalid JSON path '" + std::string(path) + "': " + why);
+  };
+  std::string_view p = Trim(path);
+  if (p.empty() || p[0] != '$') return bad("must start with '$'");
+  std::vector<PathStep> steps;
+  size_t i = 1;
+  while (i < p.size()) {
+    if (p[i] == '.') {
+      size_t start = ++i;
+      while (i < p.size() && p[i] != '.' && p[i] != '[') ++i;
+      if (i == start) return bad("empty key");
+      std::string key(p.substr(start, i - start));
+      if (key == "*") return bad("wildcards are not supported");
+      steps.push_back({false, std::move(key), 0});
+    } else if (p[i] == '[') {
+      ++i;
+      if (i < p.size() && (p[i] == '\'' || p[i] == '"')) {
+        char quote = p[i++];
+        size_t end = p.find(quote, i);
+        if (end == std::string_view::npos || end + 1 >= p.size() || p[end + 1] != ']') return bad("unterminated key");
+        steps.push_back({false, std::string(p.substr(i, end - i)), 0});
+        i = end + 2;
+      } else {
+        size_t end = p.find(']', i);
+        if (end == std::string_view::npos) return bad("missing ']'");
+        int64_t index = 0;
+        std::string_view digits = p.substr(i, end - i);
+        auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+        if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || index < 0) {
+          return bad("array index must be a non-negative integer");
+        }
+        steps.push_back({true, "", index});
+        i = end + 1;
+      }
+    } else {
+      return bad("unexpected '" + std::string(1, p[i]) + "'");
+    }
+  }
+  return steps;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Shared row building.
+
+RowParser::~RowParser() = default;
+
+Status RowParser::Init(const proto::RoutineLoadFormatPB& format, const proto::TableSchemaPB& schema,
+                       RowParserOptions options) {
+  format_ = format;
+  strict_ = format.strict_mode();
+  max_kept_rejected_ = options.max_kept_rejected;
+  ASSIGN_OR_RETURN(std::vector<DataType> types, SchemaTypes(schema));
+  for (int i = 0; i < schema.columns_size(); ++i) {
+    const proto::ColumnSchemaPB& column = schema.columns(i);
+    Target t;
+    t.name = column.name();
+    t.type = types[i];
+    t.nullable = column.nullable();
+    t.fill = Value::Null(t.type);
+    if (column.has_default()) {
+      auto fill = CastValue(Value::String(column.default_value()), t.type, /*strict=*/true);
+      if (!fill.ok()) {
+        return Status::InvalidArgument("default value of column '" + t.name + "' does not convert: " +
+                                       fill.status().message());
+      }
+      t.fill = std::move(fill).value();
+    }
+    switch (t.type.id) {
+      case TypeId::kBoolean: t.kind = Target::Kind::kInt; t.min = 0; t.max = 1; break;
+      case TypeId::kTinyInt: t.kind = Target::Kind::kInt; t.min = INT8_MIN; t.max = INT8_MAX; break;
+      case TypeId::kSmallInt: t.kind = Target::Kind::kInt; t.min = INT16_MIN; t.max = INT16_MAX; break;
+      case TypeId::kInt: t.kind = Target::Kind::kInt; t.min = INT32_MIN; t.max = INT32_MAX; break;
+      case TypeId::kBigInt: t.kind = Target::Kind::kInt; break;
+      case TypeId::kFloat:
+      case TypeId::kDouble: t.kind = Target::Kind::kDouble; break;
+      case TypeId::kChar:
+      case TypeId::kVarchar:
+      case TypeId::kString:
+      case TypeId::kBinary:
+      case TypeId::kVarbinary: t.kind = Target::Kind::kString; break;
+      case TypeId::kJson: t.kind = Target::Kind::kJson; break;
+      default: t.kind = Target::Kind::kOther; break;  // DECIMAL, DATE, DATETIME, LARGEINT
+    }
+    targets_.push_back(std::move(t));
+  }
+  slots_.resize(targets_.size());
+  for (const Target& t : targets_) columns_.push_back(Column::Make(t.type));
+  return Status::OK();
+}
+
+int RowParser::FindTarget(std::string_view name) const {
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    if (EqualsIgnoreCase(targets_[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<std::vector<int>> RowParser::MapSourceFields(size_t count) const {
+  std::vector<int> out(count, -1);
+  if (format_.columns_size() > 0) {
+    if (static_cast<size_t>(format_.columns_size()) != count) {
+      return Status::InvalidArgument("COLUMNS lists " + std::to_string(format_.columns_size()) +
+                                     " names but the source has " + std::to_string(count) + " fields");
+    }
+    for (size_t i = 0; i < count; ++i) out[i] = FindTarget(format_.columns(static_cast<int>(i)));
+    return out;
+  }
+  if (count > targets_.size()) {
+    return Status::InvalidArgument("the source has " + std::to_string(count) + " fields but the table only " +
+                                   std::to_string(targets_.size()) + " columns; list them with COLUMNS");
+  }
+  for (size_t i = 0; i < count; ++i) out[i] = static_cast<int>(i);
+  return out;
+}
+
+Chunk RowParser::TakeRows() {
+  Chunk chunk;
+  chunk.columns = std::move(columns_);
+  chunk.num_rows = rows_in_chunk_;
+  columns_.clear();
+  for (const Target& t : targets_) columns_.push_back(Column::Make(t.type));
+  rows_in_chunk_ = 0;
+  return chunk;
+}
+
+void RowParser::KeepRejected(std::string reason, std::string_view raw) {
+  if (max_kept_rejected_ >= 0 && static_cast<int64_t>(rejected_.size()) >= max_kept_rejected_) return;
+  rejected_.push_back({std::move(reason), Truncated(raw, kMaxRejectedRawBytes)});
+}
+
+void RowParser::BeginRow() {
+  for (Slot& s : slots_) {
+    s.kind = Slot::Kind::kMissing;
+    s.conversion_failed = false;
+  }
+  row_error_.clear();
+}
+
+void RowParser::RejectRow(std::string reason, std::string_view raw) {
+  ++total_rows_;
+  ++error_rows_;
+  KeepRejected(std::move(reason), raw);
+}
+
+void RowParser::FinishRow(std::string_view raw) {
+  if (row_error_.empty()) {
+    for (size_t t = 0; t < targets_.size(); ++t) {
+      const Target& target = targets_[t];
+      const Slot& slot = slots_[t];
+      if (target.nullable) continue;
+      if (slot.kind == Slot::Kind::kMissing && target.fill.is_null()) {
+        row_error_ = "column '" + target.name + "' is NOT NULL but the row has no value for it";
+      } else if (slot.kind == Slot::Kind::kNull) {
+        row_error_ = slot.conversion_failed
+                         ? "column '" + target.name + "' is NOT NULL but value '" + slot.failed_text +
+                               "' cannot be converted to " + target.type.ToSql()
+                         : "column '" + target.name + "' is NOT NULL but the value is NULL";
+      }
+      if (!row_error_.empty()) break;
+    }
+  }
+  if (!row_error_.empty()) {
+    RejectRow(std::move(row_error_), raw);
+    row_error_.clear();
+    return;
+  }
+  ++total_rows_;
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    const Slot& slot = slots_[t];
+    Column& column = *columns_[t];
+    switch (slot.kind) {
+      case Slot::Kind::kMissing: column.AppendValue(targets_[t].fill); break;
+      case Slot::Kind::kNull: column.AppendNull(); break;
+      case Slot::Kind::kInt: column.AppendInt(slot.i); break;
+      case Slot::Kind::kDouble: column.AppendDouble(slot.d); break;
+      case Slot::Kind::kString: column.AppendString(slot.s); break;
+    }
+  }
+  ++rows_in_chunk_;
+}
+
+namespace {
+std::string ShortText(std::string_view text) { return Truncated(text, 100); }
+}  // namespace
+
+void RowParser::SetFromValue(int target, const Value& v, std::string_view text_for_errors) {
+  const Target& t = targets_[target];
+  Slot& slot = slots_[target];
+  auto converted = CastValue(v, t.type, strict_);
+  auto fail = [&]() {
+    if (strict_) {
+      SetRowError("column '" + t.name + "': value '" + ShortText(text_for_errors) + "' cannot be converted to " +
+                  t.type.ToSql());
+    } else {
+      slot.kind = Slot::Kind::kNull;
+      slot.conversion_failed = true;
+      slot.failed_text = ShortText(text_for_errors);
+    }
+  };
+  if (!converted.ok()) return fail();
+  const Value& out = *converted;
+  if (out.is_null()) {
+    if (!v.is_null()) return fail();
+    slot.kind = Slot::Kind::kNull;
+    return;
+  }
+  switch (t.type.physical()) {
+    case PhysicalType::kInt64:
+      if (t.kind == Target::Kind::kInt && (out.int_value() < t.min || out.int_value() > t.max)) return fail();
+      slot.kind = Slot::Kind::kInt;
+      slot.i = out.int_value();
+      break;
+    case PhysicalType::kDouble:
+      slot.kind = Slot::Kind::kDouble;
+      slot.d = out.double_value();
+      break;
+    case PhysicalType::kString:
+      slot.owned = out.string_value();
+      slot.kind = Slot::Kind::kString;
+      slot.s = slot.owned;
+      break;
+  }
+}
+
+void RowParser::SetInt(int target, int64_t v) {
+  const Target& t = targets_[target];
+  Slot& slot = slots_[target];
+  switch (t.kind) {
+    case Target::Kind::kInt:
+      if (t.type.id == TypeId::kBoolean) v = v != 0;
+      if (v < t.min || v > t.max) {
+        std::string text = std::to_string(v);
+        return SetFromValue(target, Value::String(text), text);  // Out of range: fails like any bad value.
+      }
+      slot.kind = Slot::Kind::kInt;
+      slot.i = v;
+      return;
+    case Target::Kind::kDouble:
+      slot.kind = Slot::Kind::kDouble;
+      slot.d = static_cast<double>(v);
+      return;
+    default: {
+      std::string text = std::to_string(v);
+      SetFromValue(target, Value::Int(v), text);
+      return;
+    }
+  }
+}
+
+void RowParser::SetDouble(int target, double v) {
+  const Target& t = targets_[target];
+  Slot& slot = slots_[target];
+  if (t.kind == Target::Kind::kDouble) {
+    slot.kind = Slot::Kind::kDouble;
+    slot.d = v;
+    return;
+  }
+  if (t.kind == Target::Kind::kInt) {
+    // CastValue rounds; done here so huge values fail instead of overflowing llround.
+    if (std::isfinite(v) && v > -9.2e18 && v < 9.2e18) return SetInt(target, static_cast<int64_t>(std::llround(v)));
+    std::string text = FormatDouble(v);
+    return SetFromValue(target, Value::String("not a number"), text);
+  }
+  SetFromValue(target, Value::Double(v), FormatDouble(v));
+}
+
+void RowParser::SetText(int target, std::string_view text) {
+  const Target& t = targets_[target];
+  Slot& slot = slots_[target];
+  switch (t.kind) {
+    case Target::Kind::kString:
+      if ((t.type.id == TypeId::kChar || t.type.id == TypeId::kVarchar) && t.type.length > 0 &&
+          text.size() > static_cast<size_t>(t.type.length)) {
+        text = text.substr(0, t.type.length);  // As CastValue does for INSERT.
+      }
+      slot.kind = Slot::Kind::kString;
+      slot.s = text;
+      return;
+    case Target::Kind::kJson:
+      slot.kind = Slot::Kind::kString;
+      slot.s = text;
+      return;
+    case Target::Kind::kInt: {
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec == std::errc() && ptr == text.data() + text.size() && !text.empty()) return SetInt(target, v);
+      break;
+    }
+    case Target::Kind::kDouble: {
+      double v = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec == std::errc() && ptr == text.data() + text.size() && !text.empty()) return SetDouble(target, v);
+      break;
+    }
+    case Target::Kind::kOther: break;
+  }
+  SetFromValue(target, Value::String(std::string(text)), text);
+}
+
+void RowParser::SetJsonText(int target, std::string_view text, bool is_number) {
+  const Target& t = targets_[target];
+  if (t.kind == Target::Kind::kString || t.kind == Target::Kind::kJson) {
+    Slot& slot = slots_[target];
+    if (text.data() != slot.owned.data()) slot.owned.assign(text);
+    if (t.kind == Target::Kind::kString && (t.type.id == TypeId::kChar || t.type.id == TypeId::kVarchar) &&
+        t.type.length > 0 && slot.owned.size() > static_cast<size_t>(t.type.length)) {
+      slot.owned.resize(t.type.length);
+    }
+    slot.kind = Slot::Kind::kString;
+    slot.s = slot.owned;
+    return;
+  }
+  if (is_number) return SetText(target, text);
+  // An object or array into a number / date column.
+  SetFromValue(target, Value::String("{"), text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON.
+//
+// simdjson On-Demand rather than DOM: a row is read in one forward pass over the message, values
+// are converted straight from the parser's buffers into the row, and fields no path asks for are
+// skipped without being materialized (DOM builds a tape for every value first, ~1.5-2x the work
+// for events where most fields are wanted and more when few are). The jsonpaths are compiled
+// into a trie walked in document order, so several paths cost one pass; a key match first tries
+// the child after the previous match (events usually repeat their key order). The price of
+// On-Demand is lazy validation: bytes after the part of a document we read are checked only as
+// far as skipping needs (see the header about partially read messages), and a path that is both
+// a value and a prefix of other paths ("$" with "$.a") re-parses that sub-document.
+//
+// Messages are copied into a buffer padded with spaces (simdjson reads up to SIMDJSON_PADDING
+// bytes past the end; librdkafka's buffers give no such guarantee, and padding content can change
+// what an invalid document parses as).
+
+namespace {
+
+class JsonRowParser final : public RowParser {
+ public:
+  Status Setup() {
+    if (!format_.json_root().empty()) {
+      ASSIGN_OR_RETURN(root_steps_, ParseJsonPath(format_.json_root()));
+    }
+    nodes_.emplace_back();
+    if (format_.jsonpaths_size() == 0) {
+      simple_ = true;
+      if (format_.columns_size() > 0) {
+        for (const std::string& name : format_.columns()) {
+          int t = FindTarget(name);
+          if (t >= 0) simple_keys_.push_back({name, t});
+        }
+      } else {
+        for (size_t t = 0; t < targets_.size(); ++t) simple_keys_.push_back({targets_[t].name, static_cast<int>(t)});
+      }
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(std::vector<int> mapping, MapSourceFields(static_cast<size_t>(format_.jsonpaths_size())));
+    for (int i = 0; i < format_.jsonpaths_size(); ++i) {
+      ASSIGN_OR_RETURN(std::vector<PathStep> steps, ParseJsonPath(format_.jsonpaths(i)));
+      if (mapping[i] < 0) continue;
+      int node = 0;
+      for (const PathStep& step : steps) {
+        int child = -1;
+        auto& children = step.is_index ? nodes_[node].elements : nodes_[node].fields;
+        for (const auto& c : children) {
+          if (step.is_index ? c.index == step.index : c.key == step.key) child = c.node;
+        }
+        if (child < 0) {
+          child = static_cast<int>(nodes_.size());
+          Child c{step.key, step.index, child};
+          (step.is_index ? nodes_[node].elements : nodes_[node].fields).push_back(std::move(c));
+          nodes_.emplace_back();
+        }
+        node = child;
+      }
+      nodes_[node].slots.push_back(mapping[i]);
+    }
+    return Status::OK();
+  }
+
+  void Parse(std::string_view message) override {
+    received_bytes_ += static_cast<int64_t>(message.size());
+    if (TrimRight(Trim(message)).empty()) return RejectRow("empty JSON message", message);
+    padded_.resize(message.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded_.data(), message.data(), message.size());
+    std::memset(padded_.data() + message.size(), ' ', simdjson::SIMDJSON_PADDING);
+    od::document doc;
+    simdjson::error_code err = parser_.iterate(padded_.data(), message.size(), padded_.size()).get(doc);
+    if (!err) err = ParseDocument(doc, message);
+    if (err) RejectRow(std::string("malformed JSON: ") + simdjson::error_message(err), message);
+  }
+
+ private:
+  struct Child {
+    std::string key;
+    int64_t index = 0;
+    int node = 0;
+  };
+  struct PathNode {
+    std::vector<int> slots;  // Targets that take this node's value.
+    std::vector<Child> fields;
+    std::vector<Child> elements;
+  };
+  struct SimpleKey {
+    std::string name;
+    int target;
+  };
+
+  simdjson::error_code ParseDocument(od::document& doc, std::string_view raw) {
+    if (!root_steps_.empty()) {
+      od::value root;
+      simdjson::error_code err = Navigate(doc, root, raw);
+      if (err == simdjson::NO_SUCH_FIELD) return simdjson::SUCCESS;  // Rejected by Navigate.
+      if (err) return err;
+      return ParseRows(root, raw);
+    }
+    return ParseRows(doc, raw);
+  }
+
+  // Anything but whitespace after the document: On-Demand stops reading at the end of the root,
+  // so this is checked before the last row is finished.
+  static simdjson::error_code CheckEnd(od::document& doc) {
+    const char* location = nullptr;
+    if (doc.current_location().get(location) == simdjson::SUCCESS) return simdjson::TRAILING_CONTENT;
+    return simdjson::SUCCESS;
+  }
+  static simdjson::error_code CheckEnd(od::value&) { return simdjson::SUCCESS; }
+
+  // Moves to json_root. NO_SUCH_FIELD (after rejecting the message) when it is not there.
+  simdjson::error_code Navigate(od::document& doc, od::value& out, std::string_view raw) {
+    od::value current;
+    for (size_t i = 0; i < root_steps_.size(); ++i) {
+      const PathStep& step = root_steps_[i];
+      simdjson::simdjson_result<od::value> next;
+      if (!step.is_index) {
+        next = i == 0 ? doc.find_field_unordered(step.key) : current.find_field_unordered(step.key);
+      } else {
+        od::array array;
+        simdjson::error_code err = i == 0 ? doc.get_array().get(array) : current.get_array().get(array);
+        if (err == simdjson::INCORRECT_TYPE) {
+          next = simdjson::simdjson_result<od::value>(simdjson::NO_SUCH_FIELD);
+        } else if (err) {
+          return err;
+        } else {
+          next = array.at(static_cast<size_t>(step.index));
+        }
+      }
+      simdjson::error_code err = next.get(current);
+      if (err == simdjson::NO_SUCH_FIELD || err == simdjson::INCORRECT_TYPE || err == simdjson::INDEX_OUT_OF_BOUNDS) {
+        RejectRow("json_root " + format_.json_root() + " is not in the message", raw);
+        return simdjson::NO_SUCH_FIELD;
+      }
+      if (err) return err;
+    }
+    out = current;
+    return simdjson::SUCCESS;
+  }
+
+  template <typename V>
+  simdjson::error_code ParseRows(V& v, std::string_view raw) {
+    bool rejected = false;
+    if (format_.strip_outer_array()) {
+      od::array array;
+      simdjson::error_code err = v.get_array().get(array);
+      if (err == simdjson::INCORRECT_TYPE) {
+        RejectRow("strip_outer_array is true but the JSON is not an array", raw);
+        return simdjson::SUCCESS;
+      }
+      if (err) return err;
+      for (auto element : array) {
+        od::value row;
+        SIMDJSON_TRY(element.get(row));
+        SIMDJSON_TRY(WalkRow(row, raw, &rejected));
+        if (!rejected) FinishRow(raw);
+      }
+      return CheckEnd(v);
+    }
+    SIMDJSON_TRY(WalkRow(v, raw, &rejected));
+    if (rejected) return simdjson::SUCCESS;
+    SIMDJSON_TRY(CheckEnd(v));
+    if (!rejected) FinishRow(raw);
+    return simdjson::SUCCESS;
+  }
+
+  // Reads one row into the slots; *rejected when the row was rejected (and counted) already.
+  template <typename V>
+  simdjson::error_code WalkRow(V& v, std::string_view raw, bool* rejected) {
+    BeginRow();
+    sub_used_ = 0;
+    *rejected = false;
+    if (simple_) {
+      od::object object;
+      simdjson::error_code err = v.get_object().get(object);
+      if (err == simdjson::INCORRECT_TYPE) {
+        RejectRow("the row is not a JSON object (simple mode maps object keys to columns)", raw);
+        *rejected = true;
+        return simdjson::SUCCESS;
+      }
+      if (err) return err;
+      size_t guess = 0;
+      for (auto field : object) {
+        std::string_view key;
+        SIMDJSON_TRY(field.unescaped_key().get(key));
+        int target = FindSimpleKey(key, &guess);
+        if (target < 0) continue;
+        od::value value;
+        SIMDJSON_TRY(field.value().get(value));
+        int slots[1] = {target};
+        SIMDJSON_TRY(Assign(value, std::span<const int>(slots, 1)));
+      }
+    } else {
+      SIMDJSON_TRY(WalkNode(v, 0));
+    }
+    return simdjson::SUCCESS;
+  }
+
+  int FindSimpleKey(std::string_view key, size_t* guess) const {
+    if (*guess < simple_keys_.size() && KeyEqualsIgnoreCase(simple_keys_[*guess].name, key)) {
+      return simple_keys_[(*guess)++].target;
+    }
+    for (size_t i = 0; i < simple_keys_.size(); ++i) {
+      if (KeyEqualsIgnoreCase(simple_keys_[i].name, key)) {
+        *guess = i + 1;
+        return simple_keys_[i].target;
+      }
+    }
+    return -1;
+  }
+
+  template <typename V>
+  simdjson::error_code WalkNode(V& v, int node_index) {
+    const PathNode& node = nodes_[node_index];
+    bool has_children = !node.fields.empty() || !node.elements.empty();
+    if (!node.slots.empty()) {
+      if (!has_children) return Assign(v, node.slots);
+      // Both a value and a prefix of longer paths: take its text, then re-parse it for both.
+      std::string_view text;
+      SIMDJSON_TRY(simdjson::to_json_string(v).get(text));
+      od::document* sub = nullptr;
+      SIMDJSON_TRY(SubParse(text, &sub));
+      SIMDJSON_TRY(Assign(*sub, node.slots));
+      // Rewinding reuses the sub-parser's string buffer: keep copies of what Assign pointed into it.
+      for (int t : node.slots) {
+        Slot& slot = slots_[t];
+        if (slot.kind == Slot::Kind::kString && slot.s.data() != slot.owned.data()) {
+          slot.owned.assign(slot.s);
+          slot.s = slot.owned;
+        }
+      }
+      sub->rewind();
+      return WalkChildren(*sub, node);
+    }
+    return WalkChildren(v, node);
+  }
+
+  template <typename V>
+  simdjson::error_code WalkChildren(V& v, const PathNode& node) {
+    od::json_type type;
+    SIMDJSON_TRY(v.type().get(type));
+    if (type == od::json_type::object && !node.fields.empty()) {
+      od::object object;
+      SIMDJSON_TRY(v.get_object().get(object));
+      size_t guess = 0;
+      for (auto field : object) {
+        std::string_view key;
+        SIMDJSON_TRY(field.unescaped_key().get(key));
+        int child = -1;
+        if (guess < node.fields.size() && node.fields[guess].key == key) {
+          child = node.fields[guess++].node;
+        } else {
+          for (size_t i = 0; i < node.fields.size(); ++i) {
+            if (node.fields[i].key == key) {
+              child = node.fields[i].node;
+              guess = i + 1;
+              break;
+            }
+          }
+        }
+        if (child < 0) continue;
+        od::value value;
+        SIMDJSON_TRY(field.value().get(value));
+        SIMDJSON_TRY(WalkNode(value, child));
+      }
+    } else if (type == od::json_type::array && !node.elements.empty()) {
+      od::array array;
+      SIMDJSON_TRY(v.get_array().get(array));
+      int64_t index = 0;
+      for (auto element : array) {
+        od::value value;
+        SIMDJSON_TRY(element.get(value));
+        for (const Child& c : node.elements) {
+          if (c.index == index) {
+            SIMDJSON_TRY(WalkNode(value, c.node));
+            break;
+          }
+        }
+        ++index;
+      }
+    }
+    // Anything else: the paths below this node are missing.
+    return simdjson::SUCCESS;
+  }
+
+  static std::string_view RawToken(od::value& v) { return TrimRight(v.raw_json_token()); }
+  static std::string_view RawToken(od::document& d) {
+    std::string_view token;
+    if (d.raw_json_token().get(token)) return {};
+    return TrimRight(token);
+  }
+
+  // Converts one JSON value into every target in `targets`.
+  template <typename V>
+  simdjson::error_code Assign(V& v, std::span<const int> targets) {
+    od::json_type type;
+    SIMDJSON_TRY(v.type().get(type));
+    switch (type) {
+      case od::json_type::null: {
+        bool is_null = false;
+        SIMDJSON_TRY(v.is_null().get(is_null));
+        for (int t : targets) SetNull(t);
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::string: {
+        std::string_view raw;
+        bool want_raw = false;
+        for (int t : targets) want_raw |= targets_[t].kind == Target::Kind::kJson;
+        if (want_raw) raw = RawToken(v);
+        std::string_view s;
+        SIMDJSON_TRY(v.get_string().get(s));
+        for (int t : targets) {
+          if (targets_[t].kind == Target::Kind::kJson) {
+            SetJsonText(t, raw, false);
+          } else {
+            SetText(t, s);
+          }
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::number: {
+        std::string_view raw = RawToken(v);
+        od::number_type number_type;
+        if (v.get_number_type().get(number_type)) {
+          // Beyond 64 bits: treat the literal as text.
+          for (int t : targets) SetJsonText(t, raw, true);
+          return simdjson::SUCCESS;
+        }
+        if (number_type == od::number_type::signed_integer) {
+          int64_t i = 0;
+          SIMDJSON_TRY(v.get_int64().get(i));
+          for (int t : targets) {
+            Target::Kind k = targets_[t].kind;
+            if (k == Target::Kind::kInt || k == Target::Kind::kDouble) {
+              SetInt(t, i);
+            } else {
+              SetJsonText(t, raw, true);
+            }
+          }
+        } else {
+          double d = 0;
+          SIMDJSON_TRY(v.get_double().get(d));
+          for (int t : targets) {
+            Target::Kind k = targets_[t].kind;
+            if (k == Target::Kind::kDouble) {
+              SetDouble(t, d);
+            } else if (k == Target::Kind::kInt && number_type == od::number_type::floating_point_number) {
+              SetDouble(t, d);
+            } else {
+              SetJsonText(t, raw, true);  // Unsigned beyond int64 into an integer column fails here.
+            }
+          }
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::boolean: {
+        bool b = false;
+        SIMDJSON_TRY(v.get_bool().get(b));
+        for (int t : targets) {
+          Target::Kind k = targets_[t].kind;
+          if (k == Target::Kind::kString || k == Target::Kind::kJson) {
+            SetJsonText(t, b ? "true" : "false", false);
+          } else if (k == Target::Kind::kOther) {
+            SetFromValue(t, Value::Bool(b), b ? "true" : "false");
+          } else {
+            SetInt(t, b ? 1 : 0);
+          }
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::object:
+      case od::json_type::array: {
+        std::string_view text;
+        SIMDJSON_TRY(simdjson::to_json_string(v).get(text));
+        minified_.resize(text.size());
+        size_t length = 0;
+        SIMDJSON_TRY(simdjson::minify(text.data(), text.size(), minified_.data(), length));
+        minified_.resize(length);
+        for (int t : targets) SetJsonText(t, minified_, false);
+        return simdjson::SUCCESS;
+      }
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // Parses `text` (a complete JSON value) with a parser of its own.
+  simdjson::error_code SubParse(std::string_view text, od::document** out) {
+    if (sub_used_ == subs_.size()) subs_.push_back(std::make_unique<Sub>());
+    Sub& sub = *subs_[sub_used_++];
+    sub.buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(sub.buffer.data(), text.data(), text.size());
+    std::memset(sub.buffer.data() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
+    SIMDJSON_TRY(sub.parser.iterate(sub.buffer.data(), text.size(), sub.buffer.size()).get(sub.doc));
+    *out = &sub.doc;
+    return simdjson::SUCCESS;
+  }
+
+  struct Sub {
+    od::parser parser;
+    std::string buffer;
+    od::document doc;
+  };
+
+  bool simple_ = false;
+  std::vector<SimpleKey> simple_keys_;
+  std::vector<PathStep> root_steps_;
+  std::vector<PathNode> nodes_;  // nodes_[0] is the row.
+  od::parser parser_;
+  std::string padded_;
+  std::string minified_;
+  std::vector<std::unique_ptr<Sub>> subs_;
+  size_t sub_used_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// CSV.
+
+class CsvRowParser final : public RowParser {
+ public:
+  Status Setup() {
+    separator_ = UnescapeSeparator(format_.column_separator().empty() ? "\t" : format_.column_separator());
+    delimiter_ = UnescapeSeparator(format_.row_delimiter().empty() ? "\n" : format_.row_delimiter());
+    if (separator_.empty() || delimiter_.empty()) return Status::InvalidArgument("empty CSV separator");
+    size_t fields = format_.columns_size() > 0 ? static_cast<size_t>(format_.columns_size()) : targets_.size();
+    ASSIGN_OR_RETURN(field_target_, MapSourceFields(fields));
+    return Status::OK();
+  }
+
+  void Parse(std::string_view message) override {
+    received_bytes_ += static_cast<int64_t>(message.size());
+    size_t pos = 0;
+    while (pos < message.size()) {
+      size_t end = delimiter_.size() == 1 ? message.find(delimiter_[0], pos) : message.find(delimiter_, pos);
+      if (end == std::string_view::npos) end = message.size();
+      std::string_view line = message.substr(pos, end - pos);
+      pos = end + delimiter_.size();
+      if (!line.empty()) ParseLine(line);
+    }
+  }
+
+ private:
+  void ParseLine(std::string_view line) {
+    BeginRow();
+    size_t field = 0;
+    size_t start = 0;
+    const bool single = separator_.size() == 1;
+    while (true) {
+      size_t end = single ? line.find(separator_[0], start) : line.find(separator_, start);
+      std::string_view text = line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      if (field < field_target_.size()) {
+        int t = field_target_[field];
+        if (t >= 0) {
+          if (text == "\\N") {
+            SetNull(t);
+          } else {
+            SetText(t, text);
+          }
+        }
+      }
+      ++field;
+      if (end == std::string_view::npos) break;
+      start = end + separator_.size();
+    }
+    if (field != field_target_.size()) {
+      return RejectRow("expected " + std::to_string(field_target_.size()) + " fields but the row has " +
+                           std::to_string(field),
+                       line);
+    }
+    FinishRow(line);
+  }
+
+  std::string separator_;
+  std::string delimiter_;
+  std::vector<int> field_target_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RowParser>> RowParser::Make(const proto::RoutineLoadFormatPB& format,
+                                                   const proto::TableSchemaPB& schema, RowParserOptions options) {
+  std::string kind = ToLower(format.format());
+  if (kind == "json") {
+    auto parser = std::make_unique<JsonRowParser>();
+    RETURN_IF_ERROR(parser->Init(format, schema, options));
+    RETURN_IF_ERROR(parser->Setup());
+    return std::unique_ptr<RowParser>(std::move(parser));
+  }
+  if (kind == "csv" || kind.empty()) {
+    auto parser = std::make_unique<CsvRowParser>();
+    RETURN_IF_ERROR(parser->Init(format, schema, options));
+    RETURN_IF_ERROR(parser->Setup());
+    return std::unique_ptr<RowParser>(std::move(parser));
+  }
+  return Status::InvalidArgument("unsupported routine load format '" + format.format() + "' (json or csv)");
+}
+
+}  // namespace basalt::cn

@@ -1,0 +1,152 @@
+#include "cn/storage/tablet_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "cn/storage/segment/segment_reader.h"
+#include "cn/storage/tablet_test_util.h"
+#include "common/io/fault_injecting_object_store.h"
+#include "common/io/memory_object_store.h"
+
+namespace basalt::cn {
+namespace {
+
+using testing::ThreeColumnRows;
+using testing::ThreeColumnSchema;
+
+TabletWriteTarget Target() {
+  TabletWriteTarget t;
+  t.tablet_id = 10005;
+  t.prefix = "db1/t2/p3/tablet10005/";
+  t.txn_id = 77;
+  t.writer_id = 2;
+  return t;
+}
+
+TEST(TabletWriterTest, CutsSegmentsAndWritesTxnLog) {
+  auto store = std::make_shared<InMemoryObjectStore>();
+  TabletWriteOptions options;
+  options.max_segment_rows = 400;
+  options.create_time_ms = 1234;
+  auto result = WriteTabletRows(*store, Target(), ThreeColumnSchema(), ThreeColumnRows(1000), options);
+  ASSERT_TRUE(result.ok()) << result.status();
+
+  const proto::RowsetPB& rowset = result->rowset;
+  EXPECT_EQ(rowset.txn_id(), 77);
+  EXPECT_EQ(rowset.num_rows(), 1000);
+  ASSERT_EQ(rowset.segments_size(), 3);
+  const int64_t expected_rows[] = {400, 400, 200};
+  int64_t total_size = 0;
+  for (int i = 0; i < 3; ++i) {
+    const proto::SegmentPB& seg = rowset.segments(i);
+    EXPECT_EQ(seg.key(), "db1/t2/p3/tablet10005/data/77_2_" + std::to_string(i) + ".seg");
+    EXPECT_EQ(seg.num_rows(), expected_rows[i]);
+    EXPECT_EQ(seg.schema_version(), 3);
+    auto bytes = store->Get(seg.key());
+    ASSERT_TRUE(bytes.ok() && bytes->has_value());
+    EXPECT_EQ(static_cast<int64_t>((*bytes)->size()), seg.size_bytes());
+    total_size += seg.size_bytes();
+    // Segment columns are named by unique id and typed as the schema says.
+    auto reader = segment::SegmentReader::Open(**bytes);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    ASSERT_EQ((*reader)->schema().size(), 3u);
+    EXPECT_EQ((*reader)->schema()[0].name, "1");
+    EXPECT_EQ((*reader)->schema()[1].name, "2");
+    EXPECT_EQ((*reader)->schema()[1].type, DataType::Varchar(32));
+    EXPECT_EQ((*reader)->schema()[2].name, "5");
+    auto all = (*reader)->ReadAll({});
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(all->columns[0]->GetInt(0), i * 400);
+  }
+  EXPECT_EQ(rowset.data_size(), total_size);
+
+  EXPECT_EQ(result->txn_log_key, "db1/t2/p3/tablet10005/log/77_2.txnlog");
+  auto log_bytes = store->Get(result->txn_log_key);
+  ASSERT_TRUE(log_bytes.ok() && log_bytes->has_value());
+  proto::TxnLogPB log;
+  ASSERT_TRUE(log.ParseFromString(**log_bytes));
+  EXPECT_EQ(log.tablet_id(), 10005);
+  EXPECT_EQ(log.txn_id(), 77);
+  EXPECT_EQ(log.writer_id(), 2);
+  EXPECT_EQ(log.create_time_ms(), 1234);
+  EXPECT_EQ(log.rowset().SerializeAsString(), rowset.SerializeAsString());
+}
+
+TEST(TabletWriterTest, EmptyChunkWritesOnlyTheTxnLog) {
+  auto store = std::make_shared<InMemoryObjectStore>();
+  auto result = WriteTabletRows(*store, Target(), ThreeColumnSchema(), ThreeColumnRows(0));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->rowset.segments_size(), 0);
+  EXPECT_EQ(result->rowset.num_rows(), 0);
+  auto keys = store->ListAll();
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].key, "db1/t2/p3/tablet10005/log/77_2.txnlog");
+}
+
+TEST(TabletWriterTest, RetryRewritesTheSameKeys) {
+  auto store = std::make_shared<InMemoryObjectStore>();
+  TabletWriteOptions options;
+  options.max_segment_rows = 100;
+  auto first = WriteTabletRows(*store, Target(), ThreeColumnSchema(), ThreeColumnRows(250), options);
+  ASSERT_TRUE(first.ok());
+  auto second = WriteTabletRows(*store, Target(), ThreeColumnSchema(), ThreeColumnRows(250), options);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(first->rowset.segments_size(), second->rowset.segments_size());
+  for (int i = 0; i < first->rowset.segments_size(); ++i) {
+    EXPECT_EQ(first->rowset.segments(i).key(), second->rowset.segments(i).key());
+    EXPECT_EQ(first->rowset.segments(i).size_bytes(), second->rowset.segments(i).size_bytes());
+  }
+  auto keys = store->ListAll();
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 4u);  // 3 segments + 1 txn log.
+}
+
+TEST(TabletWriterTest, CompressionFromSchema) {
+  auto store = std::make_shared<InMemoryObjectStore>();
+  proto::TableSchemaPB schema = ThreeColumnSchema();
+  for (const char* name : {"", "LZ4", "zstd", "NONE"}) {
+    schema.set_compression(name);
+    EXPECT_TRUE(WriteTabletRows(*store, Target(), schema, ThreeColumnRows(50)).ok()) << name;
+  }
+  schema.set_compression("SNAPPY");
+  auto bad = WriteTabletRows(*store, Target(), schema, ThreeColumnRows(50));
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("SNAPPY"), std::string::npos);
+}
+
+TEST(TabletWriterTest, RejectsBadInput) {
+  auto store = std::make_shared<InMemoryObjectStore>();
+  TabletWriteTarget target = Target();
+  target.prefix = "db1/t2";
+  EXPECT_EQ(WriteTabletRows(*store, target, ThreeColumnSchema(), ThreeColumnRows(5)).status().code(),
+            StatusCode::kInvalidArgument);
+  Chunk two_columns = ThreeColumnRows(5);
+  two_columns.columns.pop_back();
+  EXPECT_EQ(WriteTabletRows(*store, Target(), ThreeColumnSchema(), two_columns).status().code(),
+            StatusCode::kInvalidArgument);
+  proto::TableSchemaPB dup = ThreeColumnSchema();
+  dup.mutable_columns(2)->set_unique_id(1);
+  EXPECT_EQ(WriteTabletRows(*store, Target(), dup, ThreeColumnRows(5)).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteTabletRows(*store, Target(), proto::TableSchemaPB(), Chunk()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(TabletWriterTest, StoreErrorNamesTheKeyAndSkipsTheLog) {
+  auto base = std::make_shared<InMemoryObjectStore>();
+  FaultInjectingObjectStore store(base);
+  FaultRule rule;
+  rule.ops = static_cast<uint32_t>(ObjectStoreOp::kPut);
+  rule.key_glob = "*_1.seg";
+  store.AddFault(rule);
+  TabletWriteOptions options;
+  options.max_segment_rows = 10;
+  auto result = WriteTabletRows(store, Target(), ThreeColumnSchema(), ThreeColumnRows(30), options);
+  EXPECT_EQ(result.status().code(), StatusCode::kIOError);
+  EXPECT_NE(result.status().message().find("data/77_2_1.seg"), std::string::npos) << result.status();
+  auto log = base->Head(TxnLogKey(Target()));
+  ASSERT_TRUE(log.ok());
+  EXPECT_FALSE(log->has_value());
+}
+
+}  // namespace
+}  // namespace basalt::cn

@@ -1,0 +1,623 @@
+#include "fe/load/routine_load_job.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <set>
+
+#include "common/string_util.h"
+
+namespace basalt::fe {
+namespace {
+
+Status Invalid(const std::string& message) { return Status::Sql(kRoutineLoadError, message); }
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+Result<bool> ParseBoolProperty(const std::string& key, const std::string& value) {
+  if (EqualsIgnoreCase(value, "true")) return true;
+  if (EqualsIgnoreCase(value, "false")) return false;
+  return Invalid(key + " should be true or false, got '" + value + "'");
+}
+
+Result<int64_t> ParseIntProperty(const std::string& key, const std::string& value, int64_t min) {
+  int64_t v = 0;
+  if (!ParseInt64(Trim(value), &v)) return Invalid(key + " should be an integer, got '" + value + "'");
+  if (v < min) return Invalid(key + " should be >= " + std::to_string(min) + ", got " + value);
+  return v;
+}
+
+std::string NewUuid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & ~0xF000ull) | 0x4000ull;
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | (1ull << 63);
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
+  return buf;
+}
+
+// A JSON array of strings, e.g. ["$.uid","$.site"] (the jsonpaths property).
+Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  auto fail = [&]() -> Result<std::vector<std::string>> {
+    return Invalid("Invalid jsonpaths: " + std::string(text) + " (expected a JSON array of strings such as [\"$.a\", \"$.b\"])");
+  };
+  skip();
+  if (i >= text.size() || text[i] != '[') return fail();
+  ++i;
+  skip();
+  if (i < text.size() && text[i] == ']') return out;
+  while (true) {
+    skip();
+    if (i >= text.size() || text[i] != '"') return fail();
+    ++i;
+    std::string value;
+    while (i < text.size() && text[i] != '"') {
+      if (text[i] == '\\') {
+        if (++i >= text.size()) return fail();
+        switch (text[i]) {
+          case '"': value += '"'; break;
+          case '\\': value += '\\'; break;
+          case '/': value += '/'; break;
+          case 'n': value += '\n'; break;
+          case 't': value += '\t'; break;
+          default: return fail();
+        }
+        ++i;
+      } else {
+        value += text[i++];
+      }
+    }
+    if (i >= text.size()) return fail();
+    ++i;
+    out.push_back(std::move(value));
+    skip();
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < text.size() && text[i] == ']') {
+      ++i;
+      skip();
+      if (i != text.size()) return fail();
+      return out;
+    }
+    return fail();
+  }
+}
+
+Result<std::vector<int32_t>> ParsePartitionList(const std::string& text) {
+  std::vector<int32_t> out;
+  for (std::string_view part : Split(text, ',')) {
+    int64_t v = 0;
+    if (!ParseInt64(Trim(part), &v) || v < 0 || v > INT32_MAX) {
+      return Invalid("Invalid kafka partition '" + std::string(Trim(part)) + "' in kafka_partitions = \"" + text + "\"");
+    }
+    if (std::find(out.begin(), out.end(), v) != out.end()) {
+      return Invalid("Duplicate kafka partition " + std::to_string(v) + " in kafka_partitions");
+    }
+    out.push_back(static_cast<int32_t>(v));
+  }
+  return out;
+}
+
+Result<int64_t> ParseOffset(const std::string& key, std::string_view text) {
+  text = Trim(text);
+  if (EqualsIgnoreCase(text, "OFFSET_BEGINNING")) return kOffsetBeginning;
+  if (EqualsIgnoreCase(text, "OFFSET_END")) return kOffsetEnd;
+  int64_t v = 0;
+  if (!ParseInt64(text, &v) || v < 0) {
+    return Invalid("Invalid " + key + " value '" + std::string(text) +
+                   "': expected an offset >= 0, OFFSET_BEGINNING or OFFSET_END");
+  }
+  return v;
+}
+
+bool ValidBrokerList(const std::string& list) {
+  if (list.empty()) return false;
+  for (std::string_view broker : Split(list, ',')) {
+    broker = Trim(broker);
+    size_t colon = broker.rfind(':');
+    if (broker.empty() || colon == std::string_view::npos || colon == 0 || colon + 1 == broker.size()) return false;
+    int64_t port = 0;
+    if (!ParseInt64(broker.substr(colon + 1), &port) || port <= 0 || port > 65535) return false;
+  }
+  return true;
+}
+
+// The job properties StarRocks accepts; the value is true when ALTER may change it.
+const std::map<std::string, bool>& KnownJobProperties() {
+  static const std::map<std::string, bool> known = {
+      {"format", false},
+      {"jsonpaths", true},
+      {"json_root", true},
+      {"strip_outer_array", true},
+      {"desired_concurrent_number", true},
+      {"max_batch_interval", true},
+      {"max_batch_rows", true},
+      {"max_batch_size", true},
+      {"max_error_number", true},
+      {"max_filter_ratio", true},
+      {"strict_mode", true},
+      {"timezone", true},
+      {"time_zone", true},
+      {"task_consume_second", true},
+      {"task_timeout_second", true},
+      {"log_rejected_record_num", true},
+      {"partial_update", false},
+      {"partial_update_mode", false},
+      {"merge_condition", false},
+      {"trim_space", false},
+      {"enclose", false},
+      {"escape", false},
+      {"pause_on_fatal_parse_error", true},
+      {"warehouse", true},
+  };
+  return known;
+}
+
+// Applies PROPERTIES to the normalized map (StarRocks display names), validating each value.
+Status ApplyJobProperties(const std::vector<std::pair<std::string, std::string>>& properties, bool altering,
+                          proto::RoutineLoadJobMeta* job) {
+  auto& p = *job->mutable_properties();
+  std::optional<int64_t> consume, timeout;
+  for (const auto& [raw_key, value] : properties) {
+    std::string key = Lower(raw_key);
+    auto known = KnownJobProperties().find(key);
+    if (known == KnownJobProperties().end()) return Invalid(raw_key + " is invalid property");
+    if (altering && !known->second) return Invalid(raw_key + " cannot be altered");
+    if (key == "format") {
+      std::string format = Lower(value);
+      if (format == "avro") return Status::Sql(sql_errors::kNotSupportedYet, "Avro routine load is not supported yet");
+      if (format != "csv" && format != "json") return Invalid("Format type is invalid. format=" + value);
+      p["format"] = format;
+    } else if (key == "jsonpaths") {
+      if (!Trim(value).empty()) RETURN_IF_ERROR(ParseJsonStringArray(value).status());
+      p["jsonpaths"] = value;
+    } else if (key == "json_root") {
+      p["json_root"] = value;
+    } else if (key == "strip_outer_array" || key == "strict_mode" || key == "partial_update" ||
+               key == "trim_space" || key == "pause_on_fatal_parse_error") {
+      ASSIGN_OR_RETURN(bool b, ParseBoolProperty(raw_key, value));
+      p[key] = b ? "true" : "false";
+    } else if (key == "desired_concurrent_number") {
+      ASSIGN_OR_RETURN(int64_t v, ParseIntProperty(raw_key, value, 1));
+      p["desireTaskConcurrentNum"] = std::to_string(v);
+    } else if (key == "max_batch_interval") {
+      // StarRocks asks for >= 5 s; Basalt's commit path is cheap enough for 1 s.
+      ASSIGN_OR_RETURN(int64_t v, ParseIntProperty(raw_key, value, 1));
+      p["maxBatchIntervalS"] = std::to_string(v);
+    } else if (key == "max_batch_rows") {
+      ASSIGN_OR_RETURN(int64_t v, ParseIntProperty(raw_key, value, 200000));
+      p["maxBatchRows"] = std::to_string(v);
+    } else if (key == "max_batch_size") {
+      RETURN_IF_ERROR(ParseIntProperty(raw_key, value, 1).status());  // accepted, ignored (deprecated)
+    } else if (key == "max_error_number") {
+      ASSIGN_OR_RETURN(int64_t v, ParseIntProperty(raw_key, value, 0));
+      p["maxErrorNum"] = std::to_string(v);
+    } else if (key == "max_filter_ratio") {
+      double ratio = 0;
+      if (!ParseDouble(Trim(value), &ratio) || ratio < 0 || ratio > 1) {
+        return Invalid("max_filter_ratio should be between 0 and 1, got '" + value + "'");
+      }
+      p["maxFilterRatio"] = value.find('.') == std::string::npos ? value + ".0" : value;
+    } else if (key == "timezone" || key == "time_zone") {
+      if (Trim(value).empty()) return Invalid("Unknown or incorrect time zone: '" + value + "'");
+      p["timezone"] = value;
+    } else if (key == "task_consume_second") {
+      ASSIGN_OR_RETURN(consume, ParseIntProperty(raw_key, value, 1));
+    } else if (key == "task_timeout_second") {
+      ASSIGN_OR_RETURN(timeout, ParseIntProperty(raw_key, value, 1));
+    } else if (key == "log_rejected_record_num") {
+      ASSIGN_OR_RETURN(int64_t v, ParseIntProperty(raw_key, value, -1));
+      p["log_rejected_record_num"] = std::to_string(v);
+    } else if (key == "partial_update_mode") {
+      // Shown as "null" by StarRocks whatever was set; the job loads in row mode.
+    } else if (key == "merge_condition" || key == "warehouse" || key == "enclose" || key == "escape") {
+      p[key] = value;
+    }
+  }
+  // task_consume_second / task_timeout_second default from each other (§3.1).
+  if (consume && !timeout) timeout = *consume * 4;
+  if (timeout && !consume) consume = std::max<int64_t>(1, *timeout / 4);
+  if (consume) p["taskConsumeSecond"] = std::to_string(*consume);
+  if (timeout) p["taskTimeoutSecond"] = std::to_string(*timeout);
+  if (std::atoll(p["taskTimeoutSecond"].c_str()) <= std::atoll(p["taskConsumeSecond"].c_str())) {
+    return Invalid("task_timeout_second (" + p["taskTimeoutSecond"] + ") must be greater than task_consume_second (" +
+                   p["taskConsumeSecond"] + ")");
+  }
+  if (p["strict_mode"] == "true" && p["partial_update"] == "true") {
+    return Invalid("partial_update and strict_mode cannot both be true");
+  }
+  return Status::OK();
+}
+
+Status ApplyLoadProperties(const sql::RoutineLoadStmt& stmt, const proto::TableMeta& table,
+                           proto::RoutineLoadJobMeta* job) {
+  if (stmt.column_separator) {
+    if (stmt.column_separator->empty() || stmt.column_separator->size() > 50) {
+      return Invalid("column separator must be 1 to 50 bytes");
+    }
+    job->set_column_separator(*stmt.column_separator);
+  }
+  if (stmt.row_delimiter) {
+    if (stmt.row_delimiter->empty() || stmt.row_delimiter->size() > 50) return Invalid("row delimiter must be 1 to 50 bytes");
+    job->set_row_delimiter(*stmt.row_delimiter);
+  }
+  if (stmt.columns) {
+    job->clear_columns();
+    job->clear_column_names();
+    std::set<std::string> seen;
+    for (const sql::LoadColumn& c : *stmt.columns) {
+      if (c.expr) {
+        return Status::Sql(sql_errors::kNotSupportedYet,
+                           "derived columns in COLUMNS (" + c.text + ") are not supported yet; list source columns only");
+      }
+      if (!seen.insert(Lower(c.name)).second) return Invalid("Duplicate column: " + c.name);
+      job->add_columns(c.text);
+      job->add_column_names(c.name);
+    }
+  }
+  if (stmt.where) {
+    return Status::Sql(sql_errors::kNotSupportedYet, "WHERE in a routine load is not supported yet");
+  }
+  if (stmt.partitions) {
+    if (stmt.temporary_partitions) {
+      return Status::Sql(sql_errors::kNotSupportedYet, "loading into temporary partitions is not supported yet");
+    }
+    job->clear_partitions();
+    for (const std::string& name : *stmt.partitions) {
+      bool found = false;
+      for (const auto& p : table.partitions()) found = found || p.name() == name;
+      if (!found) return Invalid("Unknown partition '" + name + "' in table '" + table.name() + "'");
+      job->add_partitions(name);
+    }
+  }
+  return Status::OK();
+}
+
+Status ApplySourceProperties(const std::vector<std::pair<std::string, std::string>>& properties, bool creating,
+                             proto::RoutineLoadJobMeta* job) {
+  std::optional<std::string> partitions_text, offsets_text;
+  for (const auto& [raw_key, value] : properties) {
+    std::string key = Lower(raw_key);
+    if (key == "kafka_broker_list") {
+      if (!creating) return Invalid("kafka_broker_list cannot be altered");
+      std::string list;
+      for (char c : value) {
+        if (c != ' ') list += c;
+      }
+      if (!ValidBrokerList(list)) {
+        return Invalid("kafka_broker_list format is invalid: '" + value + "' (expected host:port[,host:port...])");
+      }
+      job->set_brokers(list);
+    } else if (key == "kafka_topic") {
+      if (!creating) return Invalid("kafka_topic cannot be altered");
+      if (Trim(value).empty()) return Invalid("kafka_topic is a required property");
+      job->set_topic(std::string(Trim(value)));
+    } else if (key == "kafka_partitions") {
+      partitions_text = value;
+    } else if (key == "kafka_offsets") {
+      offsets_text = value;
+    } else if (key.rfind("property.", 0) == 0 && key.size() > 9) {
+      std::string name = raw_key.substr(9);
+      if (name == "kafka_default_offsets") RETURN_IF_ERROR(ParseOffset("property.kafka_default_offsets", value).status());
+      (*job->mutable_custom_properties())[name] = value;
+    } else {
+      return Invalid(raw_key + " is invalid kafka property");
+    }
+  }
+  if (creating && job->brokers().empty()) return Invalid("kafka_broker_list is a required property");
+  if (creating && job->topic().empty()) return Invalid("kafka_topic is a required property");
+  if (offsets_text && !partitions_text) return Invalid("kafka_offsets must be given with kafka_partitions");
+  if (partitions_text) {
+    ASSIGN_OR_RETURN(std::vector<int32_t> partitions, ParsePartitionList(*partitions_text));
+    std::vector<int64_t> offsets;
+    if (offsets_text) {
+      for (std::string_view part : Split(*offsets_text, ',')) {
+        ASSIGN_OR_RETURN(int64_t offset, ParseOffset("kafka_offsets", part));
+        offsets.push_back(offset);
+      }
+      if (offsets.size() != partitions.size()) return Invalid("Partitions number should be equals to offsets number");
+    }
+    int64_t default_offset = kOffsetEnd;
+    if (auto it = job->custom_properties().find("kafka_default_offsets"); it != job->custom_properties().end()) {
+      ASSIGN_OR_RETURN(default_offset, ParseOffset("property.kafka_default_offsets", it->second));
+    }
+    if (!creating) {
+      // ALTER may only move partitions the job already consumes.
+      for (int32_t p : partitions) {
+        if (!job->next_offsets().count(p)) {
+          return Invalid("kafka partition " + std::to_string(p) + " is not consumed by this job and cannot be altered");
+        }
+      }
+    } else {
+      job->set_partitions_explicit(true);
+      job->clear_kafka_partitions();
+      for (int32_t p : partitions) job->add_kafka_partitions(p);
+    }
+    for (size_t i = 0; i < partitions.size(); ++i) {
+      if (creating || i < offsets.size()) {
+        (*job->mutable_next_offsets())[partitions[i]] = i < offsets.size() ? offsets[i] : default_offset;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// {"k":"v",...} from ordered pairs; `quote_values` = false for numbers.
+std::string JsonObject(const std::vector<std::pair<std::string, std::string>>& fields, bool quote_values) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [k, v] : fields) {
+    if (!first) out += ',';
+    first = false;
+    out += JsonQuote(k);
+    out += ':';
+    out += quote_values ? JsonQuote(v) : v;
+  }
+  out += '}';
+  return out;
+}
+
+std::string Prop(const proto::RoutineLoadJobMeta& job, const std::string& key, const std::string& fallback = "") {
+  auto it = job.properties().find(key);
+  return it == job.properties().end() ? fallback : it->second;
+}
+
+}  // namespace
+
+std::string JsonQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string FormatDateTimeMillis(int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+Result<proto::RoutineLoadJobMeta> BuildRoutineLoadJob(const sql::RoutineLoadStmt& stmt, const proto::DatabaseMeta& db,
+                                                      const proto::TableMeta& table,
+                                                      const RoutineLoadDefaults& defaults) {
+  if (stmt.source_type != "KAFKA") {
+    return Status::Sql(sql_errors::kNotSupportedYet, "routine load from " + stmt.source_type + " is not supported (only KAFKA)");
+  }
+  proto::RoutineLoadJobMeta job;
+  job.set_name(stmt.job.table);
+  job.set_db(db.name());
+  job.set_db_id(db.id());
+  job.set_table(table.name());
+  job.set_table_id(table.id());
+  job.set_state("NEED_SCHEDULE");
+  job.set_pause_time_ms(-1);
+  job.set_end_time_ms(-1);
+  auto& p = *job.mutable_properties();
+  p["format"] = "csv";
+  p["jsonpaths"] = "";
+  p["json_root"] = "";
+  p["strip_outer_array"] = "false";
+  p["desireTaskConcurrentNum"] = std::to_string(defaults.max_concurrent);
+  p["maxBatchIntervalS"] = "10";
+  p["maxBatchRows"] = "200000";
+  p["maxErrorNum"] = "0";
+  p["maxFilterRatio"] = "1.0";
+  p["strict_mode"] = "false";
+  p["timezone"] = defaults.timezone;
+  p["taskConsumeSecond"] = std::to_string(defaults.consume_second);
+  p["taskTimeoutSecond"] = std::to_string(defaults.timeout_second);
+  p["log_rejected_record_num"] = "0";
+  p["partial_update"] = "false";
+  RETURN_IF_ERROR(ApplyLoadProperties(stmt, table, &job));
+  RETURN_IF_ERROR(ApplyJobProperties(stmt.properties, /*altering=*/false, &job));
+  if (p["partial_update"] == "true" && table.keys_type() != "PRI_KEYS") {
+    return Invalid("partial_update is only supported for PRIMARY KEY tables");
+  }
+  if (p["format"] == "csv" && !p["jsonpaths"].empty()) return Invalid("jsonpaths is only valid with format json");
+  RETURN_IF_ERROR(ApplySourceProperties(stmt.source_properties, /*creating=*/true, &job));
+  auto& custom = *job.mutable_custom_properties();
+  if (!custom.count("group.id")) custom["group.id"] = job.name() + "_" + NewUuid();
+  job.mutable_statistics()->set_task_execute_ms(1);  // StarRocks starts the counter at 1.
+  return job;
+}
+
+Status AlterRoutineLoadJob(const sql::RoutineLoadStmt& stmt, const proto::TableMeta& table,
+                           proto::RoutineLoadJobMeta* job) {
+  if (job->state() != "PAUSED") {
+    return Invalid("Only paused routine load job could be modified; job " + job->name() + " is " + job->state());
+  }
+  proto::RoutineLoadJobMeta altered = *job;
+  RETURN_IF_ERROR(ApplyLoadProperties(stmt, table, &altered));
+  RETURN_IF_ERROR(ApplyJobProperties(stmt.properties, /*altering=*/true, &altered));
+  if (!stmt.source_type.empty()) {
+    if (stmt.source_type != "KAFKA") return Invalid("data source type " + stmt.source_type + " does not match KAFKA");
+    RETURN_IF_ERROR(ApplySourceProperties(stmt.source_properties, /*creating=*/false, &altered));
+  }
+  *job = std::move(altered);
+  return Status::OK();
+}
+
+const std::vector<std::string>& ShowRoutineLoadColumns() {
+  static const std::vector<std::string> columns = {
+      "Id",           "Name",           "CreateTime",           "PauseTime",        "EndTime",
+      "DbName",       "TableName",      "State",                "DataSourceType",   "CurrentTaskNum",
+      "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic",     "Progress",
+      "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL",   "OtherMsg",
+      "LatestSourcePosition"};
+  return columns;
+}
+
+std::string RoutineLoadJobPropertiesJson(const proto::RoutineLoadJobMeta& job, int current_concurrency) {
+  bool json = Prop(job, "format") == "json";
+  std::string partitions = "*";
+  if (job.partitions_size() > 0) {
+    partitions.clear();
+    for (int i = 0; i < job.partitions_size(); ++i) partitions += (i ? "," : "") + job.partitions(i);
+  }
+  std::string columns = "*";
+  if (job.columns_size() > 0) {
+    columns.clear();
+    for (int i = 0; i < job.columns_size(); ++i) columns += (i ? "," : "") + job.columns(i);
+  }
+  std::string where = job.where_text().empty() ? "*" : job.where_text();
+  std::vector<std::pair<std::string, std::string>> f;
+  f.emplace_back("partitions", partitions);
+  if (!json) f.emplace_back("rowDelimiter", "'" + (job.row_delimiter().empty() ? std::string("\n") : job.row_delimiter()) + "'");
+  f.emplace_back("partial_update", Prop(job, "partial_update", "false"));
+  f.emplace_back("columnToColumnExpr", columns);
+  f.emplace_back("maxBatchIntervalS", Prop(job, "maxBatchIntervalS"));
+  f.emplace_back("partial_update_mode", "null");
+  f.emplace_back("whereExpr", where);
+  if (json) f.emplace_back("dataFormat", "json");
+  f.emplace_back("timezone", Prop(job, "timezone"));
+  f.emplace_back("format", Prop(job, "format"));
+  if (!json) {
+    f.emplace_back("columnSeparator",
+                   "'" + (job.column_separator().empty() ? std::string("\t") : job.column_separator()) + "'");
+  }
+  f.emplace_back("log_rejected_record_num", Prop(job, "log_rejected_record_num", "0"));
+  f.emplace_back("taskTimeoutSecond", Prop(job, "taskTimeoutSecond"));
+  f.emplace_back("json_root", Prop(job, "json_root"));
+  f.emplace_back("maxFilterRatio", Prop(job, "maxFilterRatio", "1.0"));
+  f.emplace_back("strict_mode", Prop(job, "strict_mode", "false"));
+  f.emplace_back("jsonpaths", Prop(job, "jsonpaths"));
+  f.emplace_back("taskConsumeSecond", Prop(job, "taskConsumeSecond"));
+  f.emplace_back("desireTaskConcurrentNum", Prop(job, "desireTaskConcurrentNum"));
+  f.emplace_back("maxErrorNum", Prop(job, "maxErrorNum", "0"));
+  f.emplace_back("strip_outer_array", Prop(job, "strip_outer_array", "false"));
+  f.emplace_back("currentTaskConcurrentNum", std::to_string(current_concurrency));
+  f.emplace_back("maxBatchRows", Prop(job, "maxBatchRows"));
+  return JsonObject(f, /*quote_values=*/true);
+}
+
+std::string RoutineLoadStatisticJson(const proto::RoutineLoadStatisticsPB& s) {
+  int64_t execute_ms = std::max<int64_t>(1, s.task_execute_ms());
+  // StarRocks divides first (integer division), so small loads show rates of 0.
+  int64_t bytes_rate = s.received_bytes() / execute_ms * 1000;
+  int64_t rows_rate = s.loaded_rows() / execute_ms * 1000;
+  return JsonObject({{"receivedBytes", std::to_string(s.received_bytes())},
+                     {"errorRows", std::to_string(s.error_rows())},
+                     {"committedTaskNum", std::to_string(s.committed_task_num())},
+                     {"loadedRows", std::to_string(s.loaded_rows())},
+                     {"loadRowsRate", std::to_string(rows_rate)},
+                     {"abortedTaskNum", std::to_string(s.aborted_task_num())},
+                     {"totalRows", std::to_string(s.total_rows())},
+                     {"unselectedRows", std::to_string(s.unselected_rows())},
+                     {"receivedBytesRate", std::to_string(bytes_rate)},
+                     {"taskExecuteTimeMs", std::to_string(execute_ms)}},
+                    /*quote_values=*/false);
+}
+
+std::string RoutineLoadProgressJson(const proto::RoutineLoadJobMeta& job) {
+  std::vector<std::pair<std::string, std::string>> f;
+  std::vector<int32_t> partitions(job.kafka_partitions().begin(), job.kafka_partitions().end());
+  for (const auto& [p, offset] : job.next_offsets()) {
+    if (std::find(partitions.begin(), partitions.end(), p) == partitions.end()) partitions.push_back(p);
+  }
+  std::sort(partitions.begin(), partitions.end());
+  for (int32_t p : partitions) {
+    auto it = job.next_offsets().find(p);
+    int64_t next = it == job.next_offsets().end() ? kOffsetEnd : it->second;
+    std::string shown = next == kOffsetBeginning ? "OFFSET_BEGINNING"
+                        : next == kOffsetEnd     ? "OFFSET_END"
+                        : next == 0              ? "OFFSET_ZERO"
+                                                 : std::to_string(next - 1);
+    f.emplace_back(std::to_string(p), shown);
+  }
+  return JsonObject(f, /*quote_values=*/true);
+}
+
+std::string ErrorReasonText(const proto::ErrorReasonPB& reason) {
+  if (reason.code() == 0) return "";
+  return "ErrorReason{errCode = " + std::to_string(reason.code()) + ", msg='" + reason.msg() + "'}";
+}
+
+std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineLoadJobMeta& job,
+                                                           const RoutineLoadRuntime& runtime) {
+  auto time_or_null = [](int64_t ms) -> std::optional<std::string> {
+    if (ms <= 0) return std::nullopt;
+    return FormatDateTimeMillis(ms);
+  };
+  std::string partitions;
+  for (int i = 0; i < job.kafka_partitions_size(); ++i) {
+    partitions += (i ? "," : "") + std::to_string(job.kafka_partitions(i));
+  }
+  std::string data_source = JsonObject(
+      {{"topic", job.topic()}, {"currentKafkaPartitions", partitions}, {"brokerList", job.brokers()}}, true);
+  std::vector<std::pair<std::string, std::string>> custom;
+  // Protobuf maps iterate in no particular order; show keys sorted so output is stable.
+  std::map<std::string, std::string> sorted_custom(job.custom_properties().begin(), job.custom_properties().end());
+  for (const auto& [k, v] : sorted_custom) {
+    std::string lower = Lower(k);
+    bool secret = lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos;
+    custom.emplace_back(k, secret ? "******" : v);
+  }
+  std::vector<std::pair<std::string, std::string>> timestamps;
+  std::map<int32_t, int64_t> sorted_ts(job.timestamp_progress().begin(), job.timestamp_progress().end());
+  for (const auto& [p, ts] : sorted_ts) timestamps.emplace_back(std::to_string(p), std::to_string(ts));
+  std::vector<std::pair<std::string, std::string>> latest;
+  for (const auto& [p, hwm] : runtime.latest_positions) latest.emplace_back(std::to_string(p), std::to_string(hwm));
+  std::string urls;
+  for (int i = 0; i < job.error_log_urls_size(); ++i) urls += (i ? ", " : "") + job.error_log_urls(i);
+  std::string tracking =
+      urls.empty() ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=" + std::to_string(job.id());
+  bool shows_reason = job.state() == "PAUSED" || job.state() == "CANCELLED";
+  return {std::to_string(job.id()),
+          job.name(),
+          time_or_null(job.create_time_ms()),
+          time_or_null(job.pause_time_ms()),
+          time_or_null(job.end_time_ms()),
+          job.db(),
+          job.table(),
+          job.state(),
+          std::string("KAFKA"),
+          std::to_string(runtime.current_task_num),
+          RoutineLoadJobPropertiesJson(job, runtime.current_concurrency),
+          data_source,
+          JsonObject(custom, true),
+          RoutineLoadStatisticJson(job.statistics()),
+          RoutineLoadProgressJson(job),
+          JsonObject(timestamps, true),
+          shows_reason ? ErrorReasonText(job.reason()) : std::string(),
+          urls,
+          tracking,
+          runtime.other_msg,
+          JsonObject(latest, true)};
+}
+
+}  // namespace basalt::fe

@@ -1,0 +1,178 @@
+#include "fe/load/routine_load_job.h"
+
+#include <gtest/gtest.h>
+
+#include "fe/sql/parser.h"
+
+namespace basalt::fe {
+namespace {
+
+constexpr char kSeedCreate[] = R"(CREATE ROUTINE LOAD quickstart.clicks ON site_clicks
+PROPERTIES
+(
+    "format" = "JSON",
+    "jsonpaths" ="[\"$.uid\",\"$.site\",\"$.vtime\"]"
+)
+FROM KAFKA
+(
+    "kafka_broker_list" = "redpanda:29092",
+    "kafka_topic" = "test2",
+    "kafka_partitions" = "0",
+    "kafka_offsets" = "OFFSET_BEGINNING"
+))";
+
+proto::DatabaseMeta Db() {
+  proto::DatabaseMeta db;
+  db.set_id(10001);
+  db.set_name("quickstart");
+  return db;
+}
+
+proto::TableMeta Table() {
+  proto::TableMeta t;
+  t.set_id(10002);
+  t.set_db("quickstart");
+  t.set_name("site_clicks");
+  t.set_keys_type("DUP_KEYS");
+  t.add_partitions()->set_name("site_clicks");
+  return t;
+}
+
+Result<proto::RoutineLoadJobMeta> Build(const std::string& sql) {
+  auto stmt = sql::ParseStatement(sql);
+  if (!stmt.ok()) return stmt.status();
+  return BuildRoutineLoadJob(*(*stmt)->routine_load, Db(), Table(), RoutineLoadDefaults{});
+}
+
+std::string ErrorOf(const std::string& sql) {
+  auto job = Build(sql);
+  return job.ok() ? "OK" : job.status().message();
+}
+
+TEST(RoutineLoadJobTest, SeedJobShowsExactlyLikeStarRocks) {
+  auto job = Build(kSeedCreate);
+  ASSERT_TRUE(job.ok()) << job.status();
+  job->set_id(10078);
+  EXPECT_EQ(job->state(), "NEED_SCHEDULE");
+  EXPECT_EQ(RoutineLoadJobPropertiesJson(*job, 1),
+            R"({"partitions":"*","partial_update":"false","columnToColumnExpr":"*","maxBatchIntervalS":"10",)"
+            R"("partial_update_mode":"null","whereExpr":"*","dataFormat":"json","timezone":"Etc/UTC","format":"json",)"
+            R"("log_rejected_record_num":"0","taskTimeoutSecond":"60","json_root":"","maxFilterRatio":"1.0",)"
+            R"("strict_mode":"false","jsonpaths":"[\"$.uid\",\"$.site\",\"$.vtime\"]","taskConsumeSecond":"15",)"
+            R"("desireTaskConcurrentNum":"5","maxErrorNum":"0","strip_outer_array":"false",)"
+            R"("currentTaskConcurrentNum":"1","maxBatchRows":"200000"})");
+  EXPECT_EQ(RoutineLoadStatisticJson(job->statistics()),
+            R"({"receivedBytes":0,"errorRows":0,"committedTaskNum":0,"loadedRows":0,"loadRowsRate":0,)"
+            R"("abortedTaskNum":0,"totalRows":0,"unselectedRows":0,"receivedBytesRate":0,"taskExecuteTimeMs":1})");
+  EXPECT_EQ(RoutineLoadProgressJson(*job), R"({"0":"OFFSET_BEGINNING"})");
+  (*job->mutable_next_offsets())[0] = 0;  // resolved to the partition's beginning
+  EXPECT_EQ(RoutineLoadProgressJson(*job), R"({"0":"OFFSET_ZERO"})");
+  (*job->mutable_next_offsets())[0] = 5;
+  EXPECT_EQ(RoutineLoadProgressJson(*job), R"({"0":"4"})");
+
+  RoutineLoadRuntime runtime;
+  runtime.current_task_num = 1;
+  runtime.current_concurrency = 1;
+  runtime.latest_positions[0] = 5;
+  job->set_state("RUNNING");
+  job->set_create_time_ms(1718207472000);
+  std::vector<std::optional<std::string>> row = ShowRoutineLoadRow(*job, runtime);
+  ASSERT_EQ(row.size(), ShowRoutineLoadColumns().size());
+  EXPECT_EQ(*row[0], "10078");
+  EXPECT_EQ(*row[2], "2024-06-12 15:51:12");
+  EXPECT_FALSE(row[3]);  // PauseTime NULL
+  EXPECT_EQ(*row[11], R"({"topic":"test2","currentKafkaPartitions":"0","brokerList":"redpanda:29092"})");
+  EXPECT_TRUE(row[12]->rfind(R"({"group.id":"clicks_)", 0) == 0) << *row[12];
+  EXPECT_EQ(row[12]->size(), std::string(R"({"group.id":"clicks_ea38a713-5a0f-4abe-9b11-ff4a241ccbbd"})").size());
+  EXPECT_EQ(*row[15], "{}");
+  EXPECT_EQ(*row[16], "");
+  EXPECT_EQ(*row[20], R"({"0":"5"})");
+}
+
+TEST(RoutineLoadJobTest, StatisticRatesDivideFirst) {
+  proto::RoutineLoadStatisticsPB s;
+  s.set_received_bytes(372);
+  s.set_loaded_rows(5);
+  s.set_total_rows(5);
+  s.set_committed_task_num(1);
+  s.set_task_execute_ms(519);
+  EXPECT_EQ(RoutineLoadStatisticJson(s),
+            R"({"receivedBytes":372,"errorRows":0,"committedTaskNum":1,"loadedRows":5,"loadRowsRate":0,)"
+            R"("abortedTaskNum":0,"totalRows":5,"unselectedRows":0,"receivedBytesRate":0,"taskExecuteTimeMs":519})");
+}
+
+TEST(RoutineLoadJobTest, CsvJobPropertiesOrderAndSeparators) {
+  auto job = Build("CREATE ROUTINE LOAD j ON site_clicks COLUMNS TERMINATED BY ',', COLUMNS (uid, site, vtime) "
+                   "PROPERTIES (\"desired_concurrent_number\" = \"2\") "
+                   "FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")");
+  ASSERT_TRUE(job.ok()) << job.status();
+  std::string json = RoutineLoadJobPropertiesJson(*job, 0);
+  EXPECT_EQ(json.find(R"({"partitions":"*","rowDelimiter":"'\n'","partial_update":"false",)"), 0u) << json;
+  EXPECT_NE(json.find(R"("columnToColumnExpr":"uid,site,vtime")"), std::string::npos);
+  EXPECT_NE(json.find(R"("format":"csv","columnSeparator":"','")"), std::string::npos);
+  EXPECT_EQ(json.find("dataFormat"), std::string::npos);
+  EXPECT_NE(json.find(R"("desireTaskConcurrentNum":"2")"), std::string::npos);
+  EXPECT_TRUE(job->next_offsets().empty());  // partitions discovered at scheduling
+}
+
+TEST(RoutineLoadJobTest, BadPropertiesAreNamed) {
+  const std::string kafka = " FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")";
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"format\" = \"xml\")" + kafka),
+            "Format type is invalid. format=xml");
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"no_such\" = \"1\")" + kafka), "no_such is invalid property");
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"max_batch_rows\" = \"10\")" + kafka).find("200000"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"format\" = \"json\", \"jsonpaths\" = \"[$.a\")" + kafka)
+                .find("Invalid jsonpaths"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"strict_mode\" = \"yes\")" + kafka).find("strict_mode"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_topic\" = \"t\")"),
+            "kafka_broker_list is a required property");
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:9092\")"),
+            "kafka_topic is a required property");
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"nohostport\", \"kafka_topic\" = \"t\")")
+                .find("kafka_broker_list"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:1\", \"kafka_topic\" = \"t\", "
+                    "\"kafka_partitions\" = \"0,1\", \"kafka_offsets\" = \"1\")"),
+            "Partitions number should be equals to offsets number");
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:1\", \"kafka_topic\" = \"t\", "
+                    "\"kafka_partitions\" = \"0\", \"kafka_offsets\" = \"OFFSET_MIDDLE\")")
+                .find("OFFSET_MIDDLE"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:1\", \"kafka_topic\" = \"t\", "
+                    "\"bogus\" = \"1\")"),
+            "bogus is invalid kafka property");
+}
+
+TEST(RoutineLoadJobTest, SecretsAreMaskedAndAlterNeedsPause) {
+  auto job = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"format\" = \"json\") FROM KAFKA ("
+                   "\"kafka_broker_list\" = \"b:1\", \"kafka_topic\" = \"t\", \"kafka_partitions\" = \"0,1\", "
+                   "\"kafka_offsets\" = \"OFFSET_END,7\", \"property.sasl.password\" = \"hunter2\", "
+                   "\"property.group.id\" = \"g\")");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->next_offsets().at(0), kOffsetEnd);
+  EXPECT_EQ(job->next_offsets().at(1), 7);
+  auto row = ShowRoutineLoadRow(*job, {});
+  EXPECT_EQ(*row[12], R"({"group.id":"g","sasl.password":"******"})");
+  EXPECT_EQ(*row[14], R"({"0":"OFFSET_END","1":"6"})");
+
+  auto alter = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"max_error_number\" = \"9\") "
+                                   "FROM KAFKA (\"kafka_partitions\" = \"1\", \"kafka_offsets\" = \"100\")");
+  ASSERT_TRUE(alter.ok());
+  Status running = AlterRoutineLoadJob(*(*alter)->routine_load, Table(), &*job);
+  EXPECT_FALSE(running.ok());
+  job->set_state("PAUSED");
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter)->routine_load, Table(), &*job).ok());
+  EXPECT_EQ(job->properties().at("maxErrorNum"), "9");
+  EXPECT_EQ(job->next_offsets().at(1), 100);
+  auto not_altering = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"format\" = \"csv\")");
+  EXPECT_FALSE(AlterRoutineLoadJob(*(*not_altering)->routine_load, Table(), &*job).ok());
+  auto unknown_partition = sql::ParseStatement(
+      "ALTER ROUTINE LOAD FOR j FROM KAFKA (\"kafka_partitions\" = \"5\", \"kafka_offsets\" = \"1\")");
+  EXPECT_FALSE(AlterRoutineLoadJob(*(*unknown_partition)->routine_load, Table(), &*job).ok());
+}
+
+}  // namespace
+}  // namespace basalt::fe
