@@ -19,6 +19,10 @@ namespace basalt::cn {
 namespace {
 
 constexpr int kMaxErrorSamples = 3;
+// Rejected rows kept in a task's error log (the ErrorLogUrls of SHOW ROUTINE LOAD) when the job
+// does not set log_rejected_record_num: like StarRocks, error rows are always logged so users can
+// see why they were rejected, but a flood of bad messages cannot fill the disk.
+constexpr int64_t kDefaultErrorLogRows = 1000;
 
 // The row as text for the error log when it was rejected after parsing (no partition).
 std::string FormatRow(const Chunk& chunk, size_t row, const proto::TableSchemaPB& schema) {
@@ -153,7 +157,8 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   ASSIGN_OR_RETURN(std::vector<RangeUpperBound> bounds, PartitionBounds(target, types));
 
   RowParserOptions parser_options;
-  const int64_t log_limit = request.log_rejected_record_num();
+  const int64_t log_limit =
+      request.log_rejected_record_num() == 0 ? kDefaultErrorLogRows : request.log_rejected_record_num();
   parser_options.max_kept_rejected = log_limit < 0 ? -1 : std::max<int64_t>(log_limit, kMaxErrorSamples);
   ASSIGN_OR_RETURN(std::unique_ptr<RowParser> parser, RowParser::Make(request.format(), schema, parser_options));
 

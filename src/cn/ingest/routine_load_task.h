@@ -23,7 +23,7 @@
 //
 // Error log: rejected rows go to `<error_log_dir>/error_log_<job_id>_<txn_id>`, one line per row,
 // "Error: <reason>. Row: <raw>" with CR/LF in the raw data written as \r / \n, at most
-// log_rejected_record_num rows (0 none, -1 all). <raw> is the message (CSV: the line), truncated to
+// log_rejected_record_num rows (-1 all; 0, the default, means a built-in cap of 1000 rows). <raw> is the message (CSV: the line), truncated to
 // 1 KiB; for rows rejected after parsing (no partition) it is the parsed row as "col=value, ...".
 // Parse rejects come before routing rejects. Its file name is reported when a line was written.
 //

@@ -73,10 +73,11 @@ std::string ExplainBindFailure(const std::string& host, int port) {
   return reason;
 }
 
-// Starts a gRPC server with one service on host:port and stores the bound port in *bound_port.
+// Starts a gRPC server with the given services on host:port and stores the bound port in
+// *bound_port.
 Result<std::unique_ptr<grpc::Server>> StartGrpcServer(const std::string& host, int port,
                                                       const char* config_key,
-                                                      grpc::Service* service, int* bound_port) {
+                                                      std::vector<grpc::Service*> services, int* bound_port) {
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second CN on the same port start
   // "successfully" and steal half the traffic. A clear bind error is what operators need.
@@ -86,7 +87,7 @@ Result<std::unique_ptr<grpc::Server>> StartGrpcServer(const std::string& host, i
   builder.SetMaxSendMessageSize(kMaxRpcMessageBytes);
   int selected = 0;
   builder.AddListeningPort(HostPort(host, port), grpc::InsecureServerCredentials(), &selected);
-  builder.RegisterService(service);
+  for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || selected == 0) {
     if (server != nullptr) server->Shutdown();
@@ -133,8 +134,18 @@ Status CnServer::Start() {
   rpc_options.version = options_.version;
   rpc_options.data_cache = data_cache_;
   rpc_service_ = std::make_unique<CnRpcServiceImpl>(std::move(rpc_options));
-  auto rpc = StartGrpcServer(options_.host, options_.be_port, "be_port", rpc_service_.get(),
-                             &node_info_.be_port);
+
+  // Routine load tasks write through the same data cache as WriteTablets (write-through on ingest).
+  const std::string error_log_dir = !options_.storage_root_path.empty() ? options_.storage_root_path + "/error_log"
+                                    : !options_.sys_log_dir.empty()     ? options_.sys_log_dir + "/error_log"
+                                                                        : "";
+  ingest_volumes_ = std::make_unique<VolumeStoreCache>(data_cache_);
+  RoutineLoadDeps deps = DefaultRoutineLoadDeps(error_log_dir);
+  deps.open_store = [volumes = ingest_volumes_.get()](const proto::VolumeSpecPB& v) { return volumes->Get(v); };
+  routine_load_service_ = std::make_unique<RoutineLoadServiceImpl>(std::move(deps));
+
+  auto rpc = StartGrpcServer(options_.host, options_.be_port, "be_port",
+                             {rpc_service_.get(), routine_load_service_.get()}, &node_info_.be_port);
   if (!rpc.ok()) {
     Stop();
     return rpc.status();
@@ -146,6 +157,16 @@ Status CnServer::Start() {
     return HttpResponse::Json(200, R"({"status":"OK"})");
   });
   http_server_->Handle("GET", "/metrics", [this](const HttpRequest&) { return HandleMetrics(); });
+  // Rejected rows of routine load tasks (the URLs in SHOW ROUTINE LOAD's ErrorLogUrls).
+  http_server_->Handle("GET", "/api/_load_error_log", [error_log_dir](const HttpRequest& request) {
+    std::optional<std::string> file = request.Param("file");
+    if (!file) return HttpResponse::Text(400, "missing parameter: file\n");
+    Result<std::string> log = HandleLoadErrorLog(*file, error_log_dir);
+    if (!log.ok()) {
+      return HttpResponse::Text(log.status().code() == StatusCode::kNotFound ? 404 : 400, log.status().message() + "\n");
+    }
+    return HttpResponse::Text(200, std::move(log).value());
+  });
   if (Status st = http_server_->Start(); !st.ok()) {
     Stop();
     return st.WithContext("be_http_port");
@@ -165,7 +186,7 @@ Status CnServer::Start() {
       },
       &metrics_);
   auto heartbeat = StartGrpcServer(options_.host, options_.heartbeat_port,
-                                   "heartbeat_service_port", heartbeat_service_.get(),
+                                   "heartbeat_service_port", {heartbeat_service_.get()},
                                    &node_info_.heartbeat_port);
   if (!heartbeat.ok()) {
     Stop();

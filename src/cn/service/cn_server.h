@@ -21,7 +21,9 @@
 #include <optional>
 #include <string>
 
+#include "cn/ingest/routine_load_service.h"
 #include "cn/service/cn_options.h"
+#include "cn/service/cn_rpc_service.h"
 #include "cn/service/heartbeat_service.h"
 #include "cn/service/process_stats.h"
 #include "common/http/http_server.h"
@@ -77,6 +79,8 @@ class CnServer {
 
   std::shared_ptr<DataCache> data_cache_;
   std::unique_ptr<CnRpcServiceImpl> rpc_service_;
+  std::unique_ptr<VolumeStoreCache> ingest_volumes_;
+  std::unique_ptr<RoutineLoadServiceImpl> routine_load_service_;
   std::unique_ptr<HeartbeatServiceImpl> heartbeat_service_;
   std::unique_ptr<grpc::Server> rpc_server_;
   std::unique_ptr<grpc::Server> heartbeat_server_;

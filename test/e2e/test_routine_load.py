@@ -1,0 +1,268 @@
+"""Routine Load against a real Kafka broker and a real MinIO: the seed's job and SHOW output, and
+exactly-once delivery under kill -9 of the compute node and of the FE (rows produced with unique
+ids are compared with the table: lost, duplicated and phantom rows must all be 0)."""
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pymysql
+import pytest
+
+from harness.util import REPO_ROOT
+
+SEED_TABLE = """CREATE TABLE site_clicks (
+    `uid` bigint NOT NULL COMMENT "uid",
+    `site` string NOT NULL COMMENT "site url",
+    `vtime` bigint NOT NULL COMMENT "vtime"
+)
+DISTRIBUTED BY HASH(`uid`)
+PROPERTIES("replication_num"="1")"""
+
+
+def seed_job_sql(bootstrap, topic, extra_properties=""):
+    return f"""CREATE ROUTINE LOAD quickstart.clicks ON site_clicks
+PROPERTIES
+(
+    "format" = "JSON",
+    "jsonpaths" ="[\\"$.uid\\",\\"$.site\\",\\"$.vtime\\"]"{extra_properties}
+)
+FROM KAFKA
+(
+    "kafka_broker_list" = "{bootstrap}",
+    "kafka_topic" = "{topic}",
+    "kafka_partitions" = "0",
+    "kafka_offsets" = "OFFSET_BEGINNING"
+)"""
+
+
+def setup_quickstart(fe, minio, prefix):
+    fe.execute(f"""CREATE STORAGE VOLUME s3_volume
+        TYPE = S3
+        LOCATIONS = ("s3://{minio.bucket}/{prefix}/")
+        PROPERTIES (
+            "enabled" = "true",
+            "aws.s3.endpoint" = "{minio.host_port}",
+            "aws.s3.access_key" = "{minio.access_key}",
+            "aws.s3.secret_key" = "{minio.secret_key}",
+            "aws.s3.use_instance_profile" = "false",
+            "aws.s3.use_aws_sdk_default_behavior" = "false"
+        )""")
+    fe.execute("SET s3_volume AS DEFAULT STORAGE VOLUME")
+    fe.execute("CREATE DATABASE IF NOT EXISTS quickstart")
+    fe.execute(SEED_TABLE, database="quickstart")
+
+
+def show_job(fe, name="clicks"):
+    rows = fe.dicts(f"SHOW ALL ROUTINE LOAD FOR {name}", database="quickstart")
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def wait_loaded(fe, rows, timeout=60, name="clicks"):
+    deadline = time.monotonic() + timeout
+    job = None
+    while time.monotonic() < deadline:
+        job = show_job(fe, name)
+        if json.loads(job["Statistic"])["loadedRows"] >= rows:
+            return job
+        if job["State"] not in ("RUNNING", "NEED_SCHEDULE"):
+            break
+        time.sleep(0.3)
+    raise AssertionError(f"job did not load {rows} rows: {job}")
+
+
+def gen(kafka, topic, count):
+    """The seed's own gen.py (kafka-python), pointed at the test broker."""
+    subprocess.run([sys.executable, str(REPO_ROOT / "deploy" / "seed" / "gen.py"), str(count),
+                    "--bootstrap", kafka.bootstrap, "--topic", topic], check=True, capture_output=True, timeout=60)
+
+
+def table_rows(fe, sql="SELECT uid, site, vtime FROM site_clicks"):
+    _, rows = fe.query(sql, database="quickstart")
+    return [tuple(r) for r in rows]
+
+
+def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
+    fe = basalt_cluster.fe
+    topic = f"test2_{time.time_ns()}"
+    kafka.create_topic(topic, 1)
+    setup_quickstart(fe, minio, f"rl-seed-{time.time_ns()}")
+    gen(kafka, topic, 5)
+    fe.execute(seed_job_sql(kafka.bootstrap, topic))
+
+    job = wait_loaded(fe, 5)
+    assert list(job.keys()) == [
+        "Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "TableName", "State", "DataSourceType",
+        "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
+        "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
+        "LatestSourcePosition"]
+    assert job["Name"] == "clicks" and job["DbName"] == "quickstart" and job["TableName"] == "site_clicks"
+    assert job["State"] == "RUNNING" and job["DataSourceType"] == "KAFKA" and job["CurrentTaskNum"] == "1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", job["CreateTime"])
+    assert job["PauseTime"] is None and job["EndTime"] is None
+    assert job["JobProperties"] == (
+        '{"partitions":"*","partial_update":"false","columnToColumnExpr":"*","maxBatchIntervalS":"10",'
+        '"partial_update_mode":"null","whereExpr":"*","dataFormat":"json","timezone":"Etc/UTC","format":"json",'
+        '"log_rejected_record_num":"0","taskTimeoutSecond":"60","json_root":"","maxFilterRatio":"1.0",'
+        '"strict_mode":"false","jsonpaths":"[\\"$.uid\\",\\"$.site\\",\\"$.vtime\\"]","taskConsumeSecond":"15",'
+        '"desireTaskConcurrentNum":"5","maxErrorNum":"0","strip_outer_array":"false",'
+        '"currentTaskConcurrentNum":"1","maxBatchRows":"200000"}')
+    assert job["DataSourceProperties"] == (
+        f'{{"topic":"{topic}","currentKafkaPartitions":"0","brokerList":"{kafka.bootstrap}"}}')
+    assert re.fullmatch(r'\{"group\.id":"clicks_[0-9a-f-]{36}"\}', job["CustomProperties"])
+    stats = json.loads(job["Statistic"])
+    assert list(stats.keys()) == ["receivedBytes", "errorRows", "committedTaskNum", "loadedRows", "loadRowsRate",
+                                  "abortedTaskNum", "totalRows", "unselectedRows", "receivedBytesRate",
+                                  "taskExecuteTimeMs"]
+    assert (stats["loadedRows"], stats["totalRows"], stats["errorRows"]) == (5, 5, 0)
+    assert stats["receivedBytes"] > 300
+    assert job["Progress"] == '{"0":"4"}'
+    assert job["LatestSourcePosition"] == '{"0":"5"}'
+    assert re.fullmatch(r'\{"0":"\d{13}"\}', job["TimestampProgress"])
+    assert job["ReasonOfStateChanged"] == "" and job["ErrorLogUrls"] == "" and job["TrackingSQL"] == ""
+    assert len(table_rows(fe)) == 5
+
+    gen(kafka, topic, 5)
+    job = wait_loaded(fe, 10, timeout=60)
+    assert job["Progress"] == '{"0":"9"}'
+    assert len(table_rows(fe)) == 10
+
+    # Tasks are listed while the job runs.
+    tasks = fe.dicts('SHOW ROUTINE LOAD TASK FROM quickstart WHERE JobName = "clicks"')
+    assert len(tasks) == 1 and list(tasks[0].keys())[:3] == ["TaskId", "TxnId", "TxnStatus"]
+
+    # PAUSE / RESUME / STOP.
+    fe.execute("PAUSE ROUTINE LOAD FOR quickstart.clicks")
+    job = show_job(fe)
+    assert job["State"] == "PAUSED" and job["PauseTime"] is not None
+    assert job["ReasonOfStateChanged"] == "ErrorReason{errCode = 100, msg='User root pauses routine load job'}"
+    with pytest.raises(pymysql.MySQLError) as info:
+        fe.execute("PAUSE ROUTINE LOAD FOR quickstart.clicks")
+    assert "Could not transform PAUSED to PAUSED" in info.value.args[1]
+    gen(kafka, topic, 3)
+    time.sleep(1.5)
+    assert len(table_rows(fe)) == 10  # nothing loads while paused
+    fe.execute("RESUME ROUTINE LOAD FOR quickstart.clicks")
+    wait_loaded(fe, 13)
+    fe.execute("STOP ROUTINE LOAD FOR quickstart.clicks")
+    assert fe.dicts("SHOW ROUTINE LOAD", database="quickstart") == []
+    assert show_job(fe)["State"] == "STOPPED"
+
+
+def test_bad_messages_pause_the_job_with_a_reason(basalt_cluster, kafka, minio):
+    fe = basalt_cluster.fe
+    topic = f"bad_{time.time_ns()}"
+    kafka.create_topic(topic, 1)
+    setup_quickstart(fe, minio, f"rl-bad-{time.time_ns()}")
+    producer = kafka.producer()
+    for i in range(3):
+        producer.send(topic, json.dumps({"uid": i, "site": f"s{i}", "vtime": i}).encode())
+    producer.send(topic, b"{this is not json")
+    producer.flush()
+    fe.execute(seed_job_sql(kafka.bootstrap, topic, ',\n    "max_batch_interval" = "1"'))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and show_job(fe)["State"] != "PAUSED":
+        time.sleep(0.3)
+    job = show_job(fe)
+    assert job["State"] == "PAUSED", job
+    assert "errCode = 102" in job["ReasonOfStateChanged"], job["ReasonOfStateChanged"]
+    stats = json.loads(job["Statistic"])
+    assert (stats["errorRows"], stats["loadedRows"], stats["totalRows"]) == (1, 3, 4)
+    assert job["ErrorLogUrls"].startswith("http://")
+    assert job["TrackingSQL"].startswith("select tracking_log from information_schema.load_tracking_logs")
+    import urllib.request
+    with urllib.request.urlopen(job["ErrorLogUrls"].split(", ")[-1], timeout=10) as reply:
+        log = reply.read().decode()
+    assert "Error:" in log and "{this is not json" in log, log
+    # The committed batch is kept and the server keeps serving.
+    assert len(table_rows(fe)) == 3
+
+
+def test_unknown_topic_pauses_with_a_reason(basalt_cluster, kafka, minio):
+    fe = basalt_cluster.fe
+    setup_quickstart(fe, minio, f"rl-notopic-{time.time_ns()}")
+    fe.execute(seed_job_sql(kafka.bootstrap, "no_such_topic_here"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and show_job(fe)["State"] != "PAUSED":
+        time.sleep(0.3)
+    job = show_job(fe)
+    assert job["State"] == "PAUSED"
+    assert "errCode = 4" in job["ReasonOfStateChanged"] and "no_such_topic_here" in job["ReasonOfStateChanged"]
+
+
+def produce_ids(kafka, topic, start, count, partitions):
+    producer = kafka.producer()
+    for i in range(start, start + count):
+        producer.send(topic, json.dumps({"uid": i, "site": f"https://s/{i}", "vtime": i}).encode(),
+                      partition=i % partitions)
+    producer.flush()
+    producer.close()
+
+
+def check_exactly_once(fe, expected_ids):
+    _, rows = fe.query("SELECT uid FROM site_clicks", database="quickstart")
+    seen = [int(r[0]) for r in rows]
+    unique = set(seen)
+    lost = len(expected_ids - unique)
+    duplicated = len(seen) - len(unique)
+    phantom = len(unique - expected_ids)
+    return lost, duplicated, phantom
+
+
+@pytest.mark.parametrize("victim", ["cn", "fe"])
+def test_exactly_once_under_kill9(basalt_cluster, kafka, minio, victim):
+    fe, cn = basalt_cluster.fe, basalt_cluster.cn
+    partitions = 4
+    topic = f"eo_{victim}_{time.time_ns()}"
+    kafka.create_topic(topic, partitions)
+    setup_quickstart(fe, minio, f"rl-eo-{victim}-{time.time_ns()}")
+    fe.execute(f"""CREATE ROUTINE LOAD quickstart.eo ON site_clicks
+        PROPERTIES ("format" = "json", "max_batch_interval" = "1", "desired_concurrent_number" = "2")
+        FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
+                    "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+    produced = 0
+    per_round = 2000
+    cycles = 5
+    for cycle in range(cycles):
+        produce_ids(kafka, topic, produced, per_round, partitions)
+        produced += per_round
+        time.sleep(0.4 + 0.3 * cycle)  # land the kill at different points of a task
+        proc = cn if victim == "cn" else fe
+        proc.kill9()
+        proc.start()
+        fe.wait_cn_alive(cn)
+    job = wait_loaded(fe, produced, timeout=120, name="eo")
+    lost, duplicated, phantom = check_exactly_once(fe, set(range(produced)))
+    assert (lost, duplicated, phantom) == (0, 0, 0), f"lost={lost} duplicated={duplicated} phantom={phantom}"
+    stats = json.loads(job["Statistic"])
+    assert stats["loadedRows"] == produced and stats["errorRows"] == 0
+    assert stats["totalRows"] == stats["loadedRows"] + stats["errorRows"] + stats["unselectedRows"]
+    progress = json.loads(job["Progress"])
+    assert sum(int(v) + 1 for v in progress.values()) == produced
+
+
+@pytest.mark.parametrize("point", ["fe_routine_load_before_commit", "fe_routine_load_after_commit"])
+def test_fe_crash_at_commit_points_is_exactly_once(basalt_cluster, kafka, minio, point):
+    """kill -9 of the FE right before and right after the commit entry of a routine load task."""
+    fe, cn = basalt_cluster.fe, basalt_cluster.cn
+    topic = f"crash_{point[-6:]}_{time.time_ns()}"
+    kafka.create_topic(topic, 2)
+    setup_quickstart(fe, minio, f"rl-crash-{time.time_ns()}")
+    produce_ids(kafka, topic, 0, 500, 2)
+    fe.stop()
+    fe.env["BASALT_FAILPOINTS"] = f"{point}=crash"
+    fe.start()
+    fe.execute(f"""CREATE ROUTINE LOAD quickstart.crash ON site_clicks
+        PROPERTIES ("format" = "json", "max_batch_interval" = "1")
+        FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
+                    "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+    assert fe.wait_exit(60) != 0, "the failpoint did not fire"
+    fe.env.clear()
+    fe.start()
+    fe.wait_cn_alive(cn)
+    produce_ids(kafka, topic, 500, 500, 2)
+    wait_loaded(fe, 1000, timeout=90, name="crash")
+    assert check_exactly_once(fe, set(range(1000))) == (0, 0, 0)
