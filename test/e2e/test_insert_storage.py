@@ -7,35 +7,7 @@ import time
 import pymysql
 import pytest
 
-SEED_TABLE = """CREATE TABLE site_clicks (
-    `uid` bigint NOT NULL COMMENT "uid",
-    `site` string NOT NULL COMMENT "site url",
-    `vtime` bigint NOT NULL COMMENT "vtime"
-)
-DISTRIBUTED BY HASH(`uid`)
-PROPERTIES("replication_num"="1")"""
-
-
-def volume_sql(name, minio, prefix):
-    return f"""CREATE STORAGE VOLUME {name}
-        TYPE = S3
-        LOCATIONS = ("s3://{minio.bucket}/{prefix}/")
-        PROPERTIES (
-            "enabled" = "true",
-            "aws.s3.endpoint" = "{minio.host_port}",
-            "aws.s3.access_key" = "{minio.access_key}",
-            "aws.s3.secret_key" = "{minio.secret_key}",
-            "aws.s3.use_instance_profile" = "false",
-            "aws.s3.use_aws_sdk_default_behavior" = "false"
-        )"""
-
-
-def setup_table(fe, minio, prefix):
-    fe.execute(volume_sql("s3_volume", minio, prefix))
-    fe.execute("SET s3_volume AS DEFAULT STORAGE VOLUME")
-    fe.execute("CREATE DATABASE IF NOT EXISTS quickstart")
-    fe.execute(SEED_TABLE, database="quickstart")
-
+from harness.quickstart import setup_quickstart
 
 def rows_of(fe, sql="SELECT uid, site, vtime FROM site_clicks ORDER BY uid"):
     _, rows = fe.query(sql, database="quickstart")
@@ -63,7 +35,7 @@ def values(first, count):
 def test_insert_select_round_trip_survives_restarts(basalt_cluster, minio):
     fe, cn = basalt_cluster.fe, basalt_cluster.cn
     prefix = f"roundtrip-{time.time_ns()}"
-    setup_table(fe, minio, prefix)
+    setup_quickstart(fe, minio, prefix)
     conn = fe.connect(database="quickstart")
     with conn.cursor() as cur:
         affected = cur.execute(f"INSERT INTO site_clicks VALUES {values(1, 5)}")
@@ -102,7 +74,7 @@ def test_cn_killed_between_segment_write_and_commit(basalt, minio, wait_until):
     fe.execute(f'ALTER SYSTEM ADD COMPUTE NODE "{cn.endpoint}"')
     fe.wait_cn_alive(cn)
     prefix = f"cnkill-{time.time_ns()}"
-    setup_table(fe, minio, prefix)
+    setup_quickstart(fe, minio, prefix)
 
     started = time.monotonic()
     code, message = insert_error(fe, f"INSERT INTO site_clicks WITH LABEL doomed VALUES {values(1, 50)}")
@@ -130,7 +102,7 @@ def test_fe_killed_before_commit_aborts_the_insert(basalt_cluster, minio):
     """The FE dies after the CN wrote the segments but before the commit entry: after the restart
     the transaction is aborted, never published, and its label is free again."""
     fe = basalt_cluster.fe
-    setup_table(fe, minio, f"fekill-{time.time_ns()}")
+    setup_quickstart(fe, minio, f"fekill-{time.time_ns()}")
     fe.execute(f"INSERT INTO site_clicks VALUES {values(1, 3)}", database="quickstart")
     fe.stop()
     fe.env["BASALT_FAILPOINTS"] = "fe_insert_before_commit=crash"
@@ -152,7 +124,7 @@ def test_minio_stopped_during_insert(basalt_cluster, minio):
         pytest.skip("MinIO is external (BASALT_E2E_S3_ENDPOINT); it cannot be stopped here")
     fe = basalt_cluster.fe
     prefix = f"outage-{time.time_ns()}"
-    setup_table(fe, minio, prefix)
+    setup_quickstart(fe, minio, prefix)
     fe.execute(f"INSERT INTO site_clicks VALUES {values(1, 5)}", database="quickstart")
     minio.infra.down()
     try:

@@ -5,21 +5,13 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 
 import pymysql
 import pytest
 
+from harness.quickstart import setup_quickstart
 from harness.util import REPO_ROOT
-
-SEED_TABLE = """CREATE TABLE site_clicks (
-    `uid` bigint NOT NULL COMMENT "uid",
-    `site` string NOT NULL COMMENT "site url",
-    `vtime` bigint NOT NULL COMMENT "vtime"
-)
-DISTRIBUTED BY HASH(`uid`)
-PROPERTIES("replication_num"="1")"""
 
 
 def seed_job_sql(bootstrap, topic, extra_properties=""):
@@ -36,23 +28,6 @@ FROM KAFKA
     "kafka_partitions" = "0",
     "kafka_offsets" = "OFFSET_BEGINNING"
 )"""
-
-
-def setup_quickstart(fe, minio, prefix):
-    fe.execute(f"""CREATE STORAGE VOLUME s3_volume
-        TYPE = S3
-        LOCATIONS = ("s3://{minio.bucket}/{prefix}/")
-        PROPERTIES (
-            "enabled" = "true",
-            "aws.s3.endpoint" = "{minio.host_port}",
-            "aws.s3.access_key" = "{minio.access_key}",
-            "aws.s3.secret_key" = "{minio.secret_key}",
-            "aws.s3.use_instance_profile" = "false",
-            "aws.s3.use_aws_sdk_default_behavior" = "false"
-        )""")
-    fe.execute("SET s3_volume AS DEFAULT STORAGE VOLUME")
-    fe.execute("CREATE DATABASE IF NOT EXISTS quickstart")
-    fe.execute(SEED_TABLE, database="quickstart")
 
 
 def show_job(fe, name="clicks"):
@@ -191,6 +166,49 @@ def test_unknown_topic_pauses_with_a_reason(basalt_cluster, kafka, minio):
     job = show_job(fe)
     assert job["State"] == "PAUSED"
     assert "errCode = 4" in job["ReasonOfStateChanged"] and "no_such_topic_here" in job["ReasonOfStateChanged"]
+
+
+def test_derived_columns_and_where(basalt_cluster, kafka, minio):
+    """jsonpaths feed a temporary column `t`; `vtime = t + 1` is derived; WHERE drops uid <= 2.
+    Dropped rows are unselectedRows, a malformed message an errorRow, and they add up."""
+    fe = basalt_cluster.fe
+    topic = f"derived_{time.time_ns()}"
+    kafka.create_topic(topic, 1)
+    setup_quickstart(fe, minio, f"rl-derived-{time.time_ns()}")
+    producer = kafka.producer()
+    for i in range(1, 7):
+        producer.send(topic, json.dumps({"uid": i, "site": f"s{i}", "t": i * 10, "extra": "ignored"}).encode())
+    producer.send(topic, b"{oops")
+    producer.flush()
+    fe.execute(f"""CREATE ROUTINE LOAD quickstart.derived ON site_clicks
+        COLUMNS (uid, site, t, vtime = t + 1),
+        WHERE uid > 2
+        PROPERTIES (
+            "format" = "json",
+            "jsonpaths" = "[\\"$.uid\\",\\"$.site\\",\\"$.t\\"]",
+            "max_error_number" = "5",
+            "max_batch_interval" = "1"
+        )
+        FROM KAFKA (
+            "kafka_broker_list" = "{kafka.bootstrap}",
+            "kafka_topic" = "{topic}",
+            "kafka_partitions" = "0",
+            "kafka_offsets" = "OFFSET_BEGINNING"
+        )""")
+    deadline = time.monotonic() + 60
+    job = show_job(fe, "derived")
+    while time.monotonic() < deadline and json.loads(job["Statistic"])["totalRows"] < 7:
+        assert job["State"] in ("RUNNING", "NEED_SCHEDULE"), job
+        time.sleep(0.3)
+        job = show_job(fe, "derived")
+    stats = json.loads(job["Statistic"])
+    assert (stats["totalRows"], stats["loadedRows"], stats["errorRows"], stats["unselectedRows"]) == (7, 4, 1, 2), stats
+    assert stats["totalRows"] == stats["loadedRows"] + stats["errorRows"] + stats["unselectedRows"]
+    properties = json.loads(job["JobProperties"])
+    assert properties["columnToColumnExpr"] == "uid,site,t,vtime = t + 1"
+    assert properties["whereExpr"] == "uid > 2"
+    assert sorted(table_rows(fe)) == [(3, "s3", 31), (4, "s4", 41), (5, "s5", 51), (6, "s6", 61)]
+    fe.execute("STOP ROUTINE LOAD FOR quickstart.derived")
 
 
 def produce_ids(kafka, topic, start, count, partitions):

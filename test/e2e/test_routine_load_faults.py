@@ -9,8 +9,8 @@ import time
 import pymysql
 import pytest
 
-from test_routine_load import (check_exactly_once, produce_ids, setup_quickstart, show_job, table_rows,
-                               wait_loaded)
+from harness.quickstart import setup_quickstart
+from test_routine_load import check_exactly_once, produce_ids, show_job, table_rows, wait_loaded
 
 
 def create_job(fe, kafka, topic, name="faults", extra=""):

@@ -60,40 +60,22 @@ class GrpcCnClient final : public CnClient {
   Result<proto::WriteTabletsResponse> WriteTablets(const std::string& host, int port,
                                                    const proto::WriteTabletsRequest& request,
                                                    std::chrono::milliseconds timeout) override {
-    const std::string target = Target(host, port);
-    auto stub = proto::CnService::NewStub(ChannelFor(target));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout);
-    proto::WriteTabletsResponse response;
-    grpc::Status status = stub->WriteTablets(&context, request, &response);
-    if (!status.ok()) return TransportError(status, "WriteTablets", target, timeout);
-    return response;
+    return Unary<proto::CnService, proto::WriteTabletsResponse>(host, port, "WriteTablets", timeout,
+                                                                &proto::CnService::Stub::WriteTablets, request);
   }
 
   Result<proto::KafkaMetaResponse> GetKafkaMeta(const std::string& host, int port,
                                                 const proto::KafkaMetaRequest& request,
                                                 std::chrono::milliseconds timeout) override {
-    const std::string target = Target(host, port);
-    auto stub = proto::RoutineLoadService::NewStub(ChannelFor(target));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout);
-    proto::KafkaMetaResponse response;
-    grpc::Status status = stub->GetKafkaMeta(&context, request, &response);
-    if (!status.ok()) return TransportError(status, "GetKafkaMeta", target, timeout);
-    return response;
+    return Unary<proto::RoutineLoadService, proto::KafkaMetaResponse>(
+        host, port, "GetKafkaMeta", timeout, &proto::RoutineLoadService::Stub::GetKafkaMeta, request);
   }
 
   Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const std::string& host, int port,
                                                             const proto::RoutineLoadTaskRequest& request,
                                                             std::chrono::milliseconds timeout) override {
-    const std::string target = Target(host, port);
-    auto stub = proto::RoutineLoadService::NewStub(ChannelFor(target));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout);
-    proto::RoutineLoadTaskResponse response;
-    grpc::Status status = stub->RunRoutineLoadTask(&context, request, &response);
-    if (!status.ok()) return TransportError(status, "RunRoutineLoadTask", target, timeout);
-    return response;
+    return Unary<proto::RoutineLoadService, proto::RoutineLoadTaskResponse>(
+        host, port, "RunRoutineLoadTask", timeout, &proto::RoutineLoadService::Stub::RunRoutineLoadTask, request);
   }
 
   Status ScanTablets(const std::string& host, int port, const proto::ScanTabletsRequest& request,
@@ -126,6 +108,20 @@ class GrpcCnClient final : public CnClient {
   }
 
  private:
+  // One unary call with a deadline; transport failures become a Status naming host:port.
+  template <class Service, class Response, class Method, class Request>
+  Result<Response> Unary(const std::string& host, int port, const char* what, std::chrono::milliseconds timeout,
+                         Method method, const Request& request) {
+    const std::string target = Target(host, port);
+    auto stub = Service::NewStub(ChannelFor(target));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    Response response;
+    grpc::Status status = ((*stub).*method)(&context, request, &response);
+    if (!status.ok()) return TransportError(status, what, target, timeout);
+    return response;
+  }
+
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& target) {
     std::lock_guard lock(mu_);
     auto it = channels_.find(target);
