@@ -1,5 +1,7 @@
 #include "engine/expr.h"
 
+#include "engine/functions.h"
+
 namespace basalt {
 
 Result<ColumnPtr> LiteralExpr::Evaluate(const Chunk& chunk) const {
@@ -21,6 +23,19 @@ Result<ColumnPtr> FunctionExpr::Evaluate(const Chunk& chunk) const {
     args.push_back(std::move(column));
   }
   return kernel_(args, chunk.num_rows, type());
+}
+
+ExprPtr MakeCastExpr(ExprPtr child, const DataType& type) {
+  ScalarKernel kernel = [](const std::vector<ColumnPtr>& args, size_t rows,
+                           const DataType& result_type) -> Result<ColumnPtr> {
+    ColumnPtr out = Column::Make(result_type, rows);
+    for (size_t i = 0; i < rows; ++i) {
+      ASSIGN_OR_RETURN(Value v, CastValue(args[0]->GetValue(i), result_type));
+      out->AppendValue(v);
+    }
+    return out;
+  };
+  return std::make_shared<FunctionExpr>("cast", std::move(kernel), std::vector<ExprPtr>{std::move(child)}, type);
 }
 
 Result<Value> EvaluateConstant(const Expr& expr) {

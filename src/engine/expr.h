@@ -63,12 +63,19 @@ class FunctionExpr final : public Expr {
       : Expr(type), name_(std::move(name)), kernel_(std::move(kernel)), args_(std::move(args)) {}
   Result<ColumnPtr> Evaluate(const Chunk& chunk) const override;
   const std::string& name() const { return name_; }
+  const std::vector<ExprPtr>& args() const { return args_; }
 
  private:
   std::string name_;
   ScalarKernel kernel_;
   std::vector<ExprPtr> args_;
 };
+
+// CAST(child AS type): a FunctionExpr named "cast" converting with CastValue (non-strict, so an
+// unconvertible value is NULL, as MySQL/StarRocks CAST is). The registry has no "cast" entry
+// because the target type is not derivable from the argument types; the binder and the
+// expression codec (expr_codec.h) both build casts here.
+ExprPtr MakeCastExpr(ExprPtr child, const DataType& type);
 
 // Evaluates `expr` over a chunk with no columns and one row: the value of a constant expression.
 Result<Value> EvaluateConstant(const Expr& expr);

@@ -289,7 +289,7 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   response.mutable_status()->set_code(0);
   response.set_total_rows(parser->total_rows());
   response.set_error_rows(error_rows);
-  response.set_unselected_rows(0);
+  response.set_unselected_rows(parser->unselected_rows());
   response.set_received_bytes(parser->received_bytes());
   response.set_loaded_bytes(loaded_bytes);
   response.set_error_log_file(log_name);

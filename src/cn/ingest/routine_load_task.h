@@ -4,7 +4,9 @@
 //   1. Validate the request and build the row parser (a bad format fails before any Kafka I/O).
 //   2. Consume one batch from the begin offsets (KafkaBatchSource), parsing each message as it
 //      arrives; the batch stops at max_batch_rows parsed rows (or messages), max_batch_bytes,
-//      max_consume_ms or when every partition is at its end.
+//      max_consume_ms or when every partition is at its end. Derived columns and WHERE
+//      (format.load_columns / where) are applied to the whole batch after consuming (RowParser);
+//      rows WHERE drops are reported as unselected_rows.
 //   3. Route the rows exactly like INSERT (engine/distribution.h): RANGE partition by the
 //      partition columns against upper_bound converted with CastValue (strict); a row at or above
 //      every bound, or in a partition outside allowed_partitions, is an error row. Bucket by

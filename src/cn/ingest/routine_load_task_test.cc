@@ -15,6 +15,8 @@
 #include "common/io/memory_object_store.h"
 #include "common/io/temp_dir_for_test.h"
 #include "engine/distribution.h"
+#include "engine/expr_codec.h"
+#include "engine/functions.h"
 
 namespace basalt::cn {
 namespace {
@@ -292,6 +294,47 @@ TEST(RoutineLoadTaskTest, MaxBatchRowsCountsParsedRows) {
   EXPECT_EQ(response->total_rows(), 6);
   ASSERT_EQ(response->progress_size(), 1);
   EXPECT_EQ(response->progress(0).next_offset(), 2);
+}
+
+TEST(RoutineLoadTaskTest, DerivedColumnsAndWhereReportUnselectedRows) {
+  Harness h;
+  for (int64_t o = 0; o < 6; ++o) h.topic.messages[0].push_back({o, Event(static_cast<int>(o), o)});
+  h.topic.messages[0].push_back({6, "{oops"});
+  proto::RoutineLoadTaskRequest request = SeedRequest();
+  request.mutable_begin_offsets(0)->set_offset(0);
+  request.mutable_begin_offsets()->RemoveLast();
+  // COLUMNS (uid, site, t, vtime = t * 10) WHERE uid >= 2, jsonpaths $.uid, $.site, $.vtime.
+  proto::RoutineLoadFormatPB* format = request.mutable_format();
+  for (const char* name : {"uid", "site", "t"}) format->add_load_columns()->set_name(name);
+  ExprPtr t = std::make_shared<ColumnRefExpr>(2, DataType::Varchar());
+  auto times = ResolveFunction("*", {DataType::Varchar(), DataType::BigInt()});
+  ASSERT_TRUE(times.ok());
+  ExprPtr vtime = std::make_shared<FunctionExpr>(
+      "*", times->kernel, std::vector<ExprPtr>{t, std::make_shared<LiteralExpr>(Value::Int(10))}, times->result_type);
+  proto::LoadColumnPB* derived = format->add_load_columns();
+  derived->set_name("vtime");
+  *derived->mutable_expr() = *ExprToPB(*vtime);
+  auto ge = ResolveFunction(">=", {DataType::Int(), DataType::BigInt()});
+  ASSERT_TRUE(ge.ok());
+  ExprPtr where = std::make_shared<FunctionExpr>(
+      ">=", ge->kernel,
+      std::vector<ExprPtr>{std::make_shared<ColumnRefExpr>(0, DataType::Int()),
+                           std::make_shared<LiteralExpr>(Value::Int(2))},
+      ge->result_type);
+  *format->mutable_where() = *ExprToPB(*where);
+
+  auto response = RunRoutineLoadTask(request, h.deps);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->total_rows(), 7);
+  EXPECT_EQ(response->error_rows(), 1);
+  EXPECT_EQ(response->unselected_rows(), 2);
+  std::set<std::pair<int64_t, int64_t>> rows;  // (uid, vtime)
+  for (const auto& tablet : response->tablets()) {
+    Chunk chunk = ReadTablet(h.store, request.target().schema(), tablet);
+    for (size_t r = 0; r < chunk.num_rows; ++r) rows.insert({chunk.columns[0]->GetInt(r), chunk.columns[2]->GetInt(r)});
+  }
+  // The derived vtime (not the message's) is what was loaded and routed.
+  EXPECT_EQ(rows, (std::set<std::pair<int64_t, int64_t>>{{2, 20}, {3, 30}, {4, 40}, {5, 50}}));
 }
 
 TEST(RoutineLoadTaskTest, UnpartitionedRandomAndAllowedPartitions) {

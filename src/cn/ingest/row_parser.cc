@@ -9,6 +9,7 @@
 
 #include "cn/storage/tablet_schema.h"
 #include "common/string_util.h"
+#include "engine/expr_codec.h"
 #include "engine/functions.h"
 
 namespace basalt::cn {
@@ -40,6 +41,22 @@ bool KeyEqualsIgnoreCase(std::string_view a, std::string_view b) {
 std::string Truncated(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);
   return std::string(s.substr(0, n));
+}
+
+std::string ShortText(std::string_view text) { return Truncated(text, 100); }
+
+// A row of the evaluation chunk (source and derived columns) for the error log, "name=value, ...",
+// truncated like a raw message.
+std::string FormatSourceRow(const std::vector<std::string>& names, const Chunk& chunk, size_t row) {
+  std::string out;
+  for (size_t c = 0; c < chunk.columns.size() && c < names.size(); ++c) {
+    if (c > 0) out += ", ";
+    out += names[c];
+    out += '=';
+    out += chunk.columns[c]->IsNull(row) ? "NULL" : chunk.columns[c]->FormatRow(row);
+    if (out.size() > kMaxRejectedRawBytes) break;
+  }
+  return Truncated(out, kMaxRejectedRawBytes);
 }
 
 // CSV separators as users write them in CREATE ROUTINE LOAD: "\t", "\n" and "\xHH" escapes are
@@ -160,9 +177,210 @@ Status RowParser::Init(const proto::RoutineLoadFormatPB& format, const proto::Ta
     }
     targets_.push_back(std::move(t));
   }
+  if (format.load_columns_size() > 0) RETURN_IF_ERROR(InitTransform(std::move(targets_)));
   slots_.resize(targets_.size());
   for (const Target& t : targets_) columns_.push_back(Column::Make(t.type));
   return Status::OK();
+}
+
+Status RowParser::InitTransform(std::vector<Target> table) {
+  auto transform = std::make_unique<Transform>();
+  auto find = [](const std::vector<Target>& targets, std::string_view name) -> int {
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (EqualsIgnoreCase(targets[i].name, name)) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  // The parser proper fills the source columns; from here on they are its targets, mapped by the
+  // plain-COLUMNS machinery (format_.columns = the source names).
+  targets_.clear();
+  format_.clear_columns();
+  std::vector<DataType> input_types;
+  for (const proto::LoadColumnPB& item : format_.load_columns()) {
+    if (item.has_expr()) continue;
+    int t = find(table, item.name());
+    Target source;
+    if (t >= 0) {
+      source = table[t];  // Its type, range and default; NOT NULL is checked after WHERE.
+      source.nullable = true;
+    } else {
+      source.type = DataType::Varchar();
+      source.fill = Value::Null(source.type);
+      source.kind = Target::Kind::kString;
+    }
+    source.name = item.name();
+    input_types.push_back(source.type);
+    transform->names.push_back(item.name());
+    format_.add_columns(item.name());
+    targets_.push_back(std::move(source));
+  }
+  transform->num_sources = targets_.size();
+  for (const proto::LoadColumnPB& item : format_.load_columns()) {
+    if (!item.has_expr()) continue;
+    auto expr = ExprFromPB(item.expr(), input_types);
+    if (!expr.ok()) {
+      return Status::InvalidArgument("COLUMNS item '" + item.name() + "': " + expr.status().message());
+    }
+    input_types.push_back((*expr)->type());
+    transform->names.push_back(item.name());
+    transform->derived.push_back(std::move(expr).value());
+  }
+  if (format_.has_where()) {
+    auto where = ExprFromPB(format_.where(), input_types);
+    if (!where.ok()) return Status::InvalidArgument("WHERE: " + where.status().message());
+    transform->where = std::move(where).value();
+  }
+  for (const Target& column : table) {
+    // A derived column of the name wins over a source of the same name (the FE rejects both).
+    int feed = -1;
+    for (size_t i = 0; i < transform->names.size(); ++i) {
+      if (EqualsIgnoreCase(transform->names[i], column.name)) feed = static_cast<int>(i);
+    }
+    transform->feed.push_back(feed);
+  }
+  transform->table = std::move(table);
+  transform_ = std::move(transform);
+  return Status::OK();
+}
+
+std::vector<ColumnPtr> RowParser::EvaluateRowByRow(const Chunk& sources, std::vector<std::string>* row_errors) {
+  const Transform& tf = *transform_;
+  std::vector<ColumnPtr> derived;
+  for (const ExprPtr& e : tf.derived) derived.push_back(Column::Make(e->type(), sources.num_rows));
+  for (size_t r = 0; r < sources.num_rows; ++r) {
+    Chunk row = sources.Take({static_cast<uint32_t>(r)});
+    size_t i = 0;
+    for (; i < tf.derived.size(); ++i) {
+      auto value = tf.derived[i]->Evaluate(row);
+      if (!value.ok()) {
+        (*row_errors)[r] = "column '" + tf.names[tf.num_sources + i] + "': " + value.status().message();
+        break;
+      }
+      row.columns.push_back(*value);
+      derived[i]->AppendValue((*value)->GetValue(0));
+    }
+    for (; i < tf.derived.size(); ++i) derived[i]->AppendNull();  // The row is rejected anyway.
+  }
+  return derived;
+}
+
+Chunk RowParser::ApplyTransform(const Chunk& sources) {
+  const Transform& tf = *transform_;
+  const size_t n = sources.num_rows;
+  std::vector<std::string> errors(n);  // Non-empty: the row is an error row, for this reason.
+
+  // 1. Derived columns, a whole chunk at a time; row by row only when that fails.
+  Chunk eval = sources;
+  for (const ExprPtr& e : tf.derived) {
+    auto column = e->Evaluate(eval);
+    if (!column.ok()) {
+      eval.columns.resize(tf.num_sources);
+      std::vector<ColumnPtr> derived = EvaluateRowByRow(sources, &errors);
+      eval.columns.insert(eval.columns.end(), derived.begin(), derived.end());
+      break;
+    }
+    eval.columns.push_back(*column);
+  }
+
+  // 2. The table's columns.
+  std::vector<ColumnPtr> out;
+  std::vector<std::string> null_reasons(n);  // Why a NOT NULL column is NULL, when it is not plain.
+  for (size_t t = 0; t < tf.table.size(); ++t) {
+    const Target& target = tf.table[t];
+    const int feed = tf.feed[t];
+    if (feed < 0) {
+      out.push_back(Column::MakeConstant(target.fill, n));
+      continue;
+    }
+    if (static_cast<size_t>(feed) < tf.num_sources) {
+      out.push_back(eval.columns[feed]);  // Parsed into the column's type already.
+      continue;
+    }
+    const Column& in = *eval.columns[feed];
+    ColumnPtr column = Column::Make(target.type, n);
+    for (size_t r = 0; r < n; ++r) {
+      Value v = in.GetValue(r);
+      if (v.is_null()) {
+        column->AppendNull();
+        continue;
+      }
+      auto converted = CastValue(v, target.type, strict_);
+      bool failed = !converted.ok() || converted->is_null();
+      if (!failed && target.kind == Target::Kind::kInt &&
+          (converted->AsInt() < target.min || converted->AsInt() > target.max)) {
+        failed = true;
+      }
+      if (failed) {
+        std::string text = ShortText(v.ToString());
+        if (strict_ && errors[r].empty()) {
+          errors[r] = "column '" + target.name + "': value '" + text + "' cannot be converted to " + target.type.ToSql();
+        } else if (!target.nullable && null_reasons[r].empty()) {
+          null_reasons[r] = "column '" + target.name + "' is NOT NULL but value '" + text +
+                            "' cannot be converted to " + target.type.ToSql();
+        }
+        column->AppendNull();
+        continue;
+      }
+      column->AppendValue(*converted);
+    }
+    out.push_back(std::move(column));
+  }
+
+  // 3. WHERE, then 4. NOT NULL.
+  ColumnPtr where;
+  if (tf.where) {
+    auto evaluated = tf.where->Evaluate(eval);
+    if (evaluated.ok()) {
+      where = *evaluated;
+    } else {
+      // Find the rows it fails for; the others get their own value.
+      where = Column::Make(tf.where->type(), n);
+      for (size_t r = 0; r < n; ++r) {
+        auto value = tf.where->Evaluate(eval.Take({static_cast<uint32_t>(r)}));
+        if (!value.ok()) {
+          if (errors[r].empty()) errors[r] = "WHERE: " + value.status().message();
+          where->AppendNull();
+        } else {
+          where->AppendValue((*value)->GetValue(0));
+        }
+      }
+    }
+  }
+  std::vector<uint8_t> keep(n, 1);
+  size_t kept = 0;
+  for (size_t r = 0; r < n; ++r) {
+    if (errors[r].empty() && where && (where->IsNull(r) || !where->GetValue(r).AsBool())) {
+      keep[r] = 0;
+      ++unselected_rows_;
+      continue;
+    }
+    if (errors[r].empty()) {
+      for (size_t t = 0; t < tf.table.size(); ++t) {
+        const Target& target = tf.table[t];
+        if (target.nullable || !out[t]->IsNull(r)) continue;
+        if (!null_reasons[r].empty()) {
+          errors[r] = null_reasons[r];
+        } else if (tf.feed[t] < 0) {
+          errors[r] = "column '" + target.name + "' is NOT NULL but the row has no value for it";
+        } else {
+          errors[r] = "column '" + target.name + "' is NOT NULL but the value is NULL";
+        }
+        break;
+      }
+    }
+    if (!errors[r].empty()) {
+      keep[r] = 0;
+      ++error_rows_;
+      KeepRejected(std::move(errors[r]), FormatSourceRow(tf.names, eval, r));
+      continue;
+    }
+    ++kept;
+  }
+  Chunk rows;
+  rows.columns = std::move(out);
+  rows.num_rows = n;
+  if (kept == n) return rows;
+  return rows.Filter(keep);
 }
 
 int RowParser::FindTarget(std::string_view name) const {
@@ -197,6 +415,7 @@ Chunk RowParser::TakeRows() {
   columns_.clear();
   for (const Target& t : targets_) columns_.push_back(Column::Make(t.type));
   rows_in_chunk_ = 0;
+  if (transform_) return ApplyTransform(chunk);
   return chunk;
 }
 
@@ -256,9 +475,6 @@ void RowParser::FinishRow(std::string_view raw) {
   ++rows_in_chunk_;
 }
 
-namespace {
-std::string ShortText(std::string_view text) { return Truncated(text, 100); }
-}  // namespace
 
 void RowParser::SetFromValue(int target, const Value& v, std::string_view text_for_errors) {
   const Target& t = targets_[target];

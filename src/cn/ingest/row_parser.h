@@ -21,6 +21,21 @@
 //   jsonpaths map positionally onto the table's columns, simple mode by name. A table column no
 //   source field feeds, and a missing JSON value, gets the column default (has_default) or NULL.
 //
+//   Derived columns and WHERE (format.load_columns, format.where): parsing works in two steps.
+//   The fields are first parsed, as above, into source columns: the load_columns items without
+//   an expression, in order (CSV fields and jsonpaths positionally, simple mode by name); a
+//   source named like a table column has that column's type (and its default for a missing JSON
+//   value), any other is VARCHAR. TakeRows() then evaluates the derived expressions in order over
+//   [sources..., earlier derived...] and builds the table's rows:
+//     1. a derived expression that fails for a row (e.g. overflow) makes it an error row;
+//     2. each table column takes the derived column of its name, else the source column of its
+//        name, else its default or NULL; a derived value is converted to the column type like a
+//        parsed value (non-strict: NULL; strict: an error row);
+//     3. WHERE, over [sources..., derived...] before conversion: a row for which it is not true
+//        (false or NULL) is unselected, counted in unselected_rows and not loaded;
+//     4. a selected row with NULL in a NOT NULL column is an error row.
+//   Rows rejected in these steps are kept with the source columns as "name=value, ..." for raw.
+//
 // Conversion to the column type: JSON numbers go straight into integer / floating columns, JSON
 // booleans become 1/0 in integer columns; everything else goes through engine CastValue (the same
 // conversions as INSERT). Into string columns JSON numbers keep their text, objects and arrays
@@ -33,7 +48,8 @@
 // malformed after some of its strip_outer_array rows were read keeps those rows and counts the
 // rest of the message as one error row (On-Demand parsing validates lazily).
 //
-// Counters: total (loaded + error), error, loaded rows and received payload bytes. The first
+// Counters: total (loaded + error + unselected), error, unselected, loaded rows and received
+// payload bytes. The first
 // rejected rows (options.max_kept_rejected, -1 = all) are kept with their reason and the raw
 // message (CSV: the row), truncated to 1 KiB, for error samples and the error log.
 //
@@ -48,6 +64,7 @@
 
 #include "common/status.h"
 #include "engine/column.h"
+#include "engine/expr.h"
 #include "routine_load.pb.h"
 #include "storage.pb.h"
 
@@ -67,7 +84,8 @@ struct RowParserOptions {
 class RowParser {
  public:
   // InvalidArgument for an unknown format, a bad jsonpath / json_root, jsonpaths or COLUMNS longer
-  // than the table without COLUMNS, or a bad schema.
+  // than the table without COLUMNS, a bad schema, or load_columns / where expressions that do not
+  // decode over the source columns (expr_codec.h).
   static Result<std::unique_ptr<RowParser>> Make(const proto::RoutineLoadFormatPB& format,
                                                  const proto::TableSchemaPB& schema,
                                                  RowParserOptions options = {});
@@ -76,12 +94,14 @@ class RowParser {
   // Parses one message; good rows are appended, bad rows counted (and kept, see above).
   virtual void Parse(std::string_view message) = 0;
 
-  // The rows parsed so far (schema column order); the parser starts a new chunk.
+  // The rows parsed so far (schema column order); the parser starts a new chunk. With derived
+  // columns / WHERE this is where they are evaluated (and rows rejected or unselected).
   Chunk TakeRows();
 
   int64_t total_rows() const { return total_rows_; }
   int64_t error_rows() const { return error_rows_; }
-  int64_t loaded_rows() const { return total_rows_ - error_rows_; }
+  int64_t unselected_rows() const { return unselected_rows_; }
+  int64_t loaded_rows() const { return total_rows_ - error_rows_ - unselected_rows_; }
   int64_t received_bytes() const { return received_bytes_; }
   const std::vector<RejectedRow>& rejected() const { return rejected_; }
 
@@ -111,6 +131,16 @@ class RowParser {
     std::string failed_text;  // The value that did not convert, for the error reason.
   };
 
+  // Derived columns and WHERE (see the header comment); absent when load_columns is empty.
+  struct Transform {
+    size_t num_sources = 0;
+    std::vector<std::string> names;  // Sources, then derived: the evaluation row's columns.
+    std::vector<ExprPtr> derived;    // Column num_sources + i.
+    ExprPtr where;                   // Null: every row is selected.
+    std::vector<Target> table;       // The table's columns.
+    std::vector<int> feed;           // Per table column: evaluation column, or -1 (default / NULL).
+  };
+
   RowParser() = default;
   Status Init(const proto::RoutineLoadFormatPB& format, const proto::TableSchemaPB& schema, RowParserOptions options);
 
@@ -137,6 +167,13 @@ class RowParser {
   void SetJsonText(int target, std::string_view text, bool is_number);
   void SetFromValue(int target, const Value& v, std::string_view text_for_errors);
 
+  Status InitTransform(std::vector<Target> table);
+  // Steps 1-4 of the header comment over a chunk of source rows.
+  Chunk ApplyTransform(const Chunk& sources);
+  // The derived columns (or the error) for the rows of `sources`, one row at a time: used when a
+  // whole-chunk evaluation failed, to find the rows at fault.
+  std::vector<ColumnPtr> EvaluateRowByRow(const Chunk& sources, std::vector<std::string>* row_errors);
+
   proto::RoutineLoadFormatPB format_;
   std::vector<Target> targets_;
   std::vector<Slot> slots_;
@@ -147,7 +184,9 @@ class RowParser {
   size_t rows_in_chunk_ = 0;
   int64_t total_rows_ = 0;
   int64_t error_rows_ = 0;
+  int64_t unselected_rows_ = 0;
   int64_t received_bytes_ = 0;
+  std::unique_ptr<Transform> transform_;
   int64_t max_kept_rejected_ = 3;
   std::vector<RejectedRow> rejected_;
 };

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "cn/storage/tablet_test_util.h"
+#include "engine/expr_codec.h"
+#include "engine/functions.h"
 
 namespace basalt::cn {
 namespace {
@@ -253,6 +255,190 @@ TEST(RowParserTest, KeepsOnlyTheFirstRejects) {
   for (int i = 0; i < 5; ++i) parser->Parse("nope");
   EXPECT_EQ(parser->error_rows(), 5);
   EXPECT_EQ(parser->rejected().size(), 2u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derived columns and WHERE (format.load_columns / where), with expressions built the way the FE
+// binder builds them and shipped as ExprPB.
+
+ExprPtr Ref(size_t i, DataType t) { return std::make_shared<ColumnRefExpr>(i, t); }
+ExprPtr Lit(Value v) { return std::make_shared<LiteralExpr>(std::move(v)); }
+ExprPtr Fn(const std::string& name, std::vector<ExprPtr> args) {
+  std::vector<DataType> types;
+  for (const ExprPtr& a : args) types.push_back(a->type());
+  auto fn = ResolveFunction(name, types);
+  EXPECT_TRUE(fn.ok()) << fn.status();
+  return std::make_shared<FunctionExpr>(name, fn->kernel, std::move(args), fn->result_type);
+}
+
+void AddSource(proto::RoutineLoadFormatPB* f, const std::string& name) { f->add_load_columns()->set_name(name); }
+void AddDerived(proto::RoutineLoadFormatPB* f, const std::string& name, const ExprPtr& expr) {
+  proto::LoadColumnPB* c = f->add_load_columns();
+  c->set_name(name);
+  auto pb = ExprToPB(*expr);
+  ASSERT_TRUE(pb.ok()) << pb.status();
+  *c->mutable_expr() = *pb;
+}
+void SetWhere(proto::RoutineLoadFormatPB* f, const ExprPtr& expr) {
+  auto pb = ExprToPB(*expr);
+  ASSERT_TRUE(pb.ok()) << pb.status();
+  *f->mutable_where() = *pb;
+}
+
+proto::RoutineLoadFormatPB Csv() {
+  proto::RoutineLoadFormatPB f;
+  f.set_format("csv");
+  f.set_column_separator(",");
+  return f;
+}
+
+TEST(RowParserTest, DerivedColumnsFromTemporaries) {
+  // COLUMNS (uid, site, tmp, vtime = tmp * 2): tmp is a VARCHAR temporary; vtime its double.
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "uid");
+  AddSource(&f, "site");
+  AddSource(&f, "tmp");
+  AddDerived(&f, "vtime", Fn("*", {Ref(2, DataType::Varchar()), Lit(Value::Int(2))}));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse("1,a,10\n2,b,x\n3,c,\\N\n");
+  Chunk chunk = parser->TakeRows();
+  // "x" * 2 is 0 (MySQL string arithmetic); NULL stays NULL.
+  EXPECT_EQ(Rows(chunk), (Strings{"1|a|20", "2|b|0", "3|c|NULL"}));
+  EXPECT_EQ(chunk.columns[2]->type(), DataType::BigInt());
+  EXPECT_EQ(parser->total_rows(), 3);
+  EXPECT_EQ(parser->error_rows(), 0);
+  EXPECT_EQ(parser->unselected_rows(), 0);
+}
+
+TEST(RowParserTest, DerivedColumnsSeeEarlierDerivedOnesAndJsonPaths) {
+  // jsonpaths ["$.id", "$.n"] COLUMNS (uid, n, vtime = n + 1, site = concat('s', vtime)).
+  proto::RoutineLoadFormatPB f = Json({"$.id", "$.n"});
+  AddSource(&f, "uid");
+  AddSource(&f, "n");
+  ExprPtr vtime = Fn("+", {Ref(1, DataType::Varchar()), Lit(Value::Int(1))});
+  AddDerived(&f, "vtime", vtime);
+  AddDerived(&f, "site", Fn("concat", {Lit(Value::String("s")), Ref(2, vtime->type())}));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse(R"({"id": 7, "n": 41, "extra": true})");
+  parser->Parse(R"({"id": 8, "n": "2.5"})");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"7|s42|42", "8|s3.5|4"}));  // 3.5 rounds into BIGINT.
+}
+
+TEST(RowParserTest, SimpleModeSourcesByName) {
+  proto::RoutineLoadFormatPB f = Json();
+  AddSource(&f, "uid");
+  AddSource(&f, "raw");
+  AddDerived(&f, "site", Fn("upper", {Ref(1, DataType::Varchar())}));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse(R"({"raw": "abc", "UID": 3, "vtime": 9})");  // vtime is not a COLUMNS name: dropped.
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"3|ABC|NULL"}));
+}
+
+TEST(RowParserTest, WhereCountsUnselectedRows) {
+  // COLUMNS (uid, site, tmp, vtime = tmp + 1) WHERE uid > 10: NULL and false are unselected.
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "uid");
+  AddSource(&f, "site");
+  AddSource(&f, "tmp");
+  ExprPtr vtime = Fn("+", {Ref(2, DataType::Varchar()), Lit(Value::Int(1))});
+  AddDerived(&f, "vtime", vtime);
+  SetWhere(&f, Fn(">", {Ref(0, DataType::Int()), Lit(Value::Int(10))}));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse("5,a,1\n11,b,2\n\\N,c,3\n12,d,4\nbad,line\n");
+  Chunk chunk = parser->TakeRows();
+  EXPECT_EQ(Rows(chunk), (Strings{"11|b|3", "12|d|5"}));
+  EXPECT_EQ(parser->total_rows(), 5);
+  EXPECT_EQ(parser->error_rows(), 1);  // The field-count mismatch.
+  EXPECT_EQ(parser->unselected_rows(), 2);
+  EXPECT_EQ(parser->loaded_rows(), 2);
+
+  // WHERE on a derived column.
+  proto::RoutineLoadFormatPB g = f;
+  SetWhere(&g, Fn("=", {Ref(3, vtime->type()), Lit(Value::Int(2))}));
+  parser = MakeParser(g, SeedSchema());
+  parser->Parse("5,a,1\n11,b,2\n");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"5|a|2"}));
+  EXPECT_EQ(parser->unselected_rows(), 1);
+}
+
+TEST(RowParserTest, DerivedValueConversionNonStrictAndStrict) {
+  // uid INT = tmp (a VARCHAR temporary): "x" and 3e9 do not convert.
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "tmp");
+  AddSource(&f, "site");
+  AddDerived(&f, "uid", Ref(0, DataType::Varchar()));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse("7,a\nx,b\n3000000000,c\n");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"7|a|NULL", "NULL|b|NULL", "NULL|c|NULL"}));
+  EXPECT_EQ(parser->error_rows(), 0);
+
+  f.set_strict_mode(true);
+  parser = MakeParser(f, SeedSchema());
+  parser->Parse("7,a\nx,b\n3000000000,c\n");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"7|a|NULL"}));
+  EXPECT_EQ(parser->error_rows(), 2);
+  ASSERT_EQ(parser->rejected().size(), 2u);
+  EXPECT_EQ(parser->rejected()[0].reason, "column 'uid': value 'x' cannot be converted to int(11)");
+  EXPECT_EQ(parser->rejected()[0].raw, "tmp=x, site=b, uid=x");
+}
+
+TEST(RowParserTest, NotNullColumnsAfterWhere) {
+  proto::TableSchemaPB schema = SeedSchema();
+  schema.mutable_columns(0)->set_nullable(false);  // uid
+  schema.mutable_columns(2)->set_nullable(false);  // vtime
+  schema.mutable_columns(2)->set_has_default(true);
+  schema.mutable_columns(2)->set_default_value("5");
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "tmp");
+  AddDerived(&f, "uid", Fn("+", {Ref(0, DataType::Varchar()), Lit(Value::Int(0))}));
+  SetWhere(&f, Fn("isnotnull", {Ref(0, DataType::Varchar())}));
+  auto parser = MakeParser(f, schema);
+  // "x" + 0 is 0; NULL is filtered by WHERE before NOT NULL is checked; vtime gets its default.
+  parser->Parse("1\n\\N\nx\n");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|NULL|5", "0|NULL|5"}));
+  EXPECT_EQ(parser->unselected_rows(), 1);
+  EXPECT_EQ(parser->error_rows(), 0);
+
+  // A NOT NULL column without default that nothing feeds: every selected row is an error.
+  schema.mutable_columns(2)->set_has_default(false);
+  parser = MakeParser(f, schema);
+  parser->Parse("1\n\\N\n");
+  EXPECT_EQ(parser->TakeRows().num_rows, 0u);
+  EXPECT_EQ(parser->error_rows(), 1);
+  EXPECT_EQ(parser->unselected_rows(), 1);
+  ASSERT_EQ(parser->rejected().size(), 1u);
+  EXPECT_EQ(parser->rejected()[0].reason, "column 'vtime' is NOT NULL but the row has no value for it");
+}
+
+TEST(RowParserTest, EvaluationErrorsRejectOnlyTheirRows) {
+  // vtime = tmp + 9223372036854775807 overflows for tmp > 0 (BIGINT arithmetic).
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "uid");
+  AddSource(&f, "tmp");
+  ExprPtr tmp_int = MakeCastExpr(Ref(1, DataType::Varchar()), DataType::BigInt());
+  AddDerived(&f, "vtime", Fn("+", {tmp_int, Lit(Value::Int(INT64_MAX))}));
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse("1,0\n2,5\n3,-1\n");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|NULL|9223372036854775807", "3|NULL|9223372036854775806"}));
+  EXPECT_EQ(parser->error_rows(), 1);
+  ASSERT_EQ(parser->rejected().size(), 1u);
+  EXPECT_EQ(parser->rejected()[0].reason.rfind("column 'vtime': ", 0), 0u) << parser->rejected()[0].reason;
+  EXPECT_EQ(parser->rejected()[0].raw, "uid=2, tmp=5, vtime=NULL");
+}
+
+TEST(RowParserTest, BadLoadExpressionsFailMake) {
+  proto::RoutineLoadFormatPB f = Csv();
+  AddSource(&f, "uid");
+  AddDerived(&f, "vtime", Ref(1, DataType::Varchar()));  // No input column 1.
+  auto parser = RowParser::Make(f, SeedSchema());
+  ASSERT_FALSE(parser.ok());
+  EXPECT_EQ(parser.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(parser.status().message().find("vtime"), std::string::npos) << parser.status();
+
+  proto::RoutineLoadFormatPB g = Csv();
+  AddSource(&g, "uid");
+  SetWhere(&g, Ref(0, DataType::Varchar()));  // uid is INT here.
+  EXPECT_FALSE(RowParser::Make(g, SeedSchema()).ok());
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 #include <set>
 
 #include "common/string_util.h"
+#include "engine/chunk_codec.h"
+#include "engine/expr_codec.h"
+#include "fe/catalog/table_layout.h"
+#include "fe/sql/parser.h"
 
 namespace basalt::fe {
 namespace {
@@ -260,17 +264,16 @@ Status ApplyLoadProperties(const sql::RoutineLoadStmt& stmt, const proto::TableM
     job->clear_column_names();
     std::set<std::string> seen;
     for (const sql::LoadColumn& c : *stmt.columns) {
-      if (c.expr) {
-        return Status::Sql(sql_errors::kNotSupportedYet,
-                           "derived columns in COLUMNS (" + c.text + ") are not supported yet; list source columns only");
-      }
+      // Derived items (`name = expr`) are kept as written; BindRoutineLoadExprs binds them (and
+      // WHERE) once the whole definition is known.
       if (!seen.insert(Lower(c.name)).second) return Invalid("Duplicate column: " + c.name);
       job->add_columns(c.text);
       job->add_column_names(c.name);
     }
   }
   if (stmt.where) {
-    return Status::Sql(sql_errors::kNotSupportedYet, "WHERE in a routine load is not supported yet");
+    if (Trim(stmt.where_text).empty()) return Invalid("WHERE needs a predicate");
+    job->set_where_text(stmt.where_text);
   }
   if (stmt.partitions) {
     if (stmt.temporary_partitions) {
@@ -469,6 +472,82 @@ Status AlterRoutineLoadJob(const sql::RoutineLoadStmt& stmt, const proto::TableM
     RETURN_IF_ERROR(ApplySourceProperties(stmt.source_properties, /*creating=*/false, &altered));
   }
   *job = std::move(altered);
+  return Status::OK();
+}
+
+Status BindRoutineLoadExprs(const proto::TableMeta& table, const LoadExprBinder& bind, proto::RoutineLoadJobMeta* job) {
+  job->clear_load_columns();
+  job->clear_where();
+  if (job->columns_size() == 0 && job->where_text().empty()) return Status::OK();
+  // The items and the predicate are journaled as text (SHOW prints them as written); parsing
+  // them back as one load-property list gives both ASTs whichever of them an ALTER replaced.
+  std::string sql = "ALTER ROUTINE LOAD FOR j";
+  if (job->columns_size() > 0) {
+    sql += " COLUMNS (";
+    for (int i = 0; i < job->columns_size(); ++i) sql += (i ? ", " : "") + job->columns(i);
+    sql += ")";
+  }
+  if (!job->where_text().empty()) sql += std::string(job->columns_size() > 0 ? "," : "") + " WHERE " + job->where_text();
+  ASSIGN_OR_RETURN(std::unique_ptr<sql::Statement> parsed, sql::ParseStatement(sql));
+  if (!parsed->routine_load) return Status::Internal("re-parsed load properties are not a routine load");
+  const sql::RoutineLoadStmt& rl = *parsed->routine_load;
+  bool derived = false;
+  if (rl.columns) {
+    for (const sql::LoadColumn& c : *rl.columns) derived = derived || c.expr != nullptr;
+  }
+  if (!derived && !rl.where) return Status::OK();
+
+  // Types exactly as the CN derives them from the storage schema it is sent (the decoder checks
+  // every column reference against them).
+  const proto::TableSchemaPB schema = StorageSchemaOf(table);
+  auto table_type = [&](const std::string& name) -> Result<std::optional<DataType>> {
+    for (const proto::ColumnSchemaPB& c : schema.columns()) {
+      if (!EqualsIgnoreCase(c.name(), name)) continue;
+      ASSIGN_OR_RETURN(DataType type, DataTypeFromSchemaPB(c));
+      return std::optional<DataType>(type);
+    }
+    return std::optional<DataType>();
+  };
+  std::vector<LoadExprColumn> scope;
+  auto add_source = [&](const std::string& name) -> Status {
+    ASSIGN_OR_RETURN(std::optional<DataType> type, table_type(name));
+    scope.push_back({name, type ? *type : DataType::Varchar()});
+    job->add_load_columns()->set_name(name);
+    return Status::OK();
+  };
+  if (rl.columns) {
+    for (const sql::LoadColumn& c : *rl.columns) {
+      if (!c.expr) RETURN_IF_ERROR(add_source(c.name));
+    }
+  } else {
+    // No COLUMNS: the source fields are the table's columns, as the plain path maps them.
+    size_t count = static_cast<size_t>(table.columns_size());
+    if (Prop(*job, "format") == "json" && !Trim(Prop(*job, "jsonpaths")).empty()) {
+      ASSIGN_OR_RETURN(std::vector<std::string> paths, ParseJsonStringArray(Prop(*job, "jsonpaths")));
+      count = std::min(count, paths.size());
+    }
+    for (size_t i = 0; i < count; ++i) RETURN_IF_ERROR(add_source(table.columns(static_cast<int>(i)).name()));
+  }
+  if (rl.columns) {
+    for (const sql::LoadColumn& c : *rl.columns) {
+      if (!c.expr) continue;
+      ASSIGN_OR_RETURN(ExprPtr expr, bind(*c.expr, scope));
+      ASSIGN_OR_RETURN(proto::ExprPB pb, ExprToPB(*expr));
+      proto::LoadColumnPB* item = job->add_load_columns();
+      item->set_name(c.name);
+      *item->mutable_expr() = std::move(pb);
+      scope.push_back({c.name, expr->type()});
+    }
+  }
+  if (rl.where) {
+    ASSIGN_OR_RETURN(ExprPtr where, bind(*rl.where, scope));
+    const DataType& type = where->type();
+    if (!(type.id == TypeId::kNull || type.IsNumeric())) {
+      return Invalid("WHERE predicate must be a boolean expression, but '" + job->where_text() + "' is " +
+                     type.ToSql());
+    }
+    ASSIGN_OR_RETURN(*job->mutable_where(), ExprToPB(*where));
+  }
   return Status::OK();
 }
 

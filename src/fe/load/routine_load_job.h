@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "common/sql_errors.h"
 #include "common/status.h"
+#include "engine/expr.h"
 #include "fe/sql/ast.h"
 #include "journal.pb.h"
 
@@ -50,6 +52,27 @@ Result<proto::RoutineLoadJobMeta> BuildRoutineLoadJob(const sql::RoutineLoadStmt
 // Applies ALTER ROUTINE LOAD to a PAUSED job (only the alterable properties, §3.2).
 Status AlterRoutineLoadJob(const sql::RoutineLoadStmt& stmt, const proto::TableMeta& table,
                            proto::RoutineLoadJobMeta* job);
+
+// A column a load expression may reference: COLUMNS names with their types, by position.
+struct LoadExprColumn {
+  std::string name;
+  DataType type;
+};
+// Binds a parsed expression over `columns` (ColumnRef i = columns[i]). The executor passes
+// fe::BindExpr with its session; this library sits below the binder and cannot call it.
+using LoadExprBinder =
+    std::function<Result<ExprPtr>(const sql::Expr& expr, const std::vector<LoadExprColumn>& columns)>;
+
+// Binds the job's COLUMNS items and WHERE (re-parsed from their text, so an ALTER that changes
+// one, or the jsonpaths, rebinds both) into load_columns / where (proto/routine_load.proto
+// RoutineLoadFormatPB has the semantics). Source columns are the COLUMNS items without `= expr`
+// or, without COLUMNS, the table's columns (the first len(jsonpaths) with JSON jsonpaths); a source
+// named like a table column has that column's type, others VARCHAR. Derived item i sees the
+// sources and derived items before it; WHERE sees all. When COLUMNS is a plain list and there is
+// no WHERE, load_columns and where are cleared (column_names serves the job). Errors: the
+// binder's (1054 for an unknown column, 1111 for an aggregate), or kRoutineLoadError for a WHERE
+// that is not a predicate.
+Status BindRoutineLoadExprs(const proto::TableMeta& table, const LoadExprBinder& bind, proto::RoutineLoadJobMeta* job);
 
 // What the scheduler knows about a job that is not journaled.
 struct RoutineLoadRuntime {

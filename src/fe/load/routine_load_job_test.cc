@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/expr_codec.h"
+#include "fe/qe/binder.h"
 #include "fe/sql/parser.h"
 
 namespace basalt::fe {
@@ -172,6 +174,138 @@ TEST(RoutineLoadJobTest, SecretsAreMaskedAndAlterNeedsPause) {
   auto unknown_partition = sql::ParseStatement(
       "ALTER ROUTINE LOAD FOR j FROM KAFKA (\"kafka_partitions\" = \"5\", \"kafka_offsets\" = \"1\")");
   EXPECT_FALSE(AlterRoutineLoadJob(*(*unknown_partition)->routine_load, Table(), &*job).ok());
+}
+
+// COLUMNS with derived columns and WHERE, bound with the real binder as the executor does.
+class LoadExprTest : public testing::Test {
+ protected:
+  LoadExprTest() : session_(1, "127.0.0.1", &globals_) {
+    fe_.globals = &globals_;
+    binder_ = [this](const sql::Expr& e, const std::vector<LoadExprColumn>& columns) -> Result<ExprPtr> {
+      BindContext ctx;
+      ctx.fe = &fe_;
+      ctx.session = &session_;
+      for (const LoadExprColumn& c : columns) ctx.columns.push_back({"", c.name, c.type});
+      return BindExpr(e, ctx);
+    };
+  }
+
+  static proto::TableMeta SeedTable() {
+    proto::TableMeta t = Table();
+    auto add = [&](const std::string& name, DataType type) {
+      proto::ColumnMeta* c = t.add_columns();
+      c->set_name(name);
+      c->set_type_id(static_cast<int32_t>(type.id));
+      c->set_type_length(0);  // The CN reads length 0 as unspecified (-1); binding must agree.
+    };
+    add("uid", DataType::Int());
+    add("site", DataType::String());
+    add("vtime", DataType::BigInt());
+    return t;
+  }
+
+  Result<proto::RoutineLoadJobMeta> BuildAndBind(const std::string& load_properties, const std::string& props = "") {
+    ASSIGN_OR_RETURN(proto::RoutineLoadJobMeta job,
+                     Build("CREATE ROUTINE LOAD j ON site_clicks " + load_properties + " " + props +
+                           " FROM KAFKA (\"kafka_broker_list\" = \"127.0.0.1:1\", \"kafka_topic\" = \"t\")"));
+    RETURN_IF_ERROR(BindRoutineLoadExprs(SeedTable(), binder_, &job));
+    return job;
+  }
+
+  GlobalVariables globals_;
+  FeContext fe_;
+  Session session_;
+  LoadExprBinder binder_;
+};
+
+TEST_F(LoadExprTest, DerivedColumnsAndWhereAreBoundAndShownAsWritten) {
+  auto job = BuildAndBind("COLUMNS TERMINATED BY ',', COLUMNS (uid, site, tmp, vtime = tmp + 1), WHERE uid > 10");
+  ASSERT_TRUE(job.ok()) << job.status();
+  std::string json = RoutineLoadJobPropertiesJson(*job, 0);
+  EXPECT_NE(json.find(R"("columnToColumnExpr":"uid,site,tmp,vtime = tmp + 1")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("whereExpr":"uid > 10")"), std::string::npos) << json;
+
+  ASSERT_EQ(job->load_columns_size(), 4);
+  EXPECT_EQ(job->load_columns(2).name(), "tmp");
+  EXPECT_FALSE(job->load_columns(2).has_expr());
+  EXPECT_EQ(job->load_columns(3).name(), "vtime");
+  ASSERT_TRUE(job->load_columns(3).has_expr());
+  ASSERT_TRUE(job->has_where());
+  // Source types: uid and site as the table's columns, the temporary tmp VARCHAR.
+  std::vector<DataType> inputs = {DataType::Int(), DataType::String(), DataType::Varchar()};
+  auto vtime = ExprFromPB(job->load_columns(3).expr(), inputs);
+  ASSERT_TRUE(vtime.ok()) << vtime.status();
+  inputs.push_back((*vtime)->type());
+  auto where = ExprFromPB(job->where(), inputs);
+  ASSERT_TRUE(where.ok()) << where.status();
+  EXPECT_EQ((*where)->type(), DataType::Boolean());
+
+  // Earlier derived columns are visible to later ones; later ones are not.
+  EXPECT_TRUE(BuildAndBind("COLUMNS (uid, tmp, vtime = tmp + 1, site = concat(vtime, 'x'))").ok());
+  auto later = BuildAndBind("COLUMNS (uid, tmp, site = concat(vtime, 'x'), vtime = tmp + 1)");
+  EXPECT_EQ(later.status().sql_error().number, 1054);
+}
+
+TEST_F(LoadExprTest, PlainColumnListNeedsNoBinding) {
+  auto job = BuildAndBind("COLUMNS (uid, site, vtime)");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->load_columns_size(), 0);
+  EXPECT_FALSE(job->has_where());
+  EXPECT_EQ(job->column_names_size(), 3);
+}
+
+TEST_F(LoadExprTest, WhereWithoutColumnsUsesTheTableOrTheJsonPaths) {
+  auto job = BuildAndBind("WHERE vtime > 0");
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_EQ(job->load_columns_size(), 3);
+  EXPECT_EQ(job->load_columns(2).name(), "vtime");
+
+  job = BuildAndBind("WHERE uid > 0", R"(PROPERTIES ("format" = "json", "jsonpaths" = "[\"$.a\", \"$.b\"]"))");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->load_columns_size(), 2);  // uid and site: two jsonpaths.
+  EXPECT_FALSE(BuildAndBind("WHERE vtime > 0", R"(PROPERTIES ("format" = "json", "jsonpaths" = "[\"$.a\"]"))").ok());
+}
+
+TEST_F(LoadExprTest, ErrorsNameTheProblem) {
+  auto unknown = BuildAndBind("COLUMNS (uid, tmp, vtime = nope + 1)");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().sql_error().number, 1054);
+  EXPECT_NE(unknown.status().message().find("'nope'"), std::string::npos) << unknown.status();
+
+  auto unknown_where = BuildAndBind("COLUMNS (uid, tmp), WHERE nope = 1");
+  ASSERT_FALSE(unknown_where.ok());
+  EXPECT_EQ(unknown_where.status().sql_error().number, 1054);
+
+  auto not_predicate = BuildAndBind("COLUMNS (uid, site), WHERE site");
+  ASSERT_FALSE(not_predicate.ok());
+  EXPECT_NE(not_predicate.status().message().find("boolean"), std::string::npos) << not_predicate.status();
+
+  auto aggregate = BuildAndBind("COLUMNS (uid, site), WHERE count(uid) > 1");
+  ASSERT_FALSE(aggregate.ok());
+  EXPECT_EQ(aggregate.status().sql_error().number, 1111);
+
+  EXPECT_FALSE(BuildAndBind("COLUMNS (uid, uid = 1)").ok());  // Duplicate name.
+}
+
+TEST_F(LoadExprTest, AlterRebindsWhateverChanged) {
+  auto job = BuildAndBind("COLUMNS (uid, tmp, vtime = tmp * 2)");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_FALSE(job->has_where());
+  job->set_state("PAUSED");
+  auto alter = sql::ParseStatement("ALTER ROUTINE LOAD FOR j WHERE vtime > 3");
+  ASSERT_TRUE(alter.ok()) << alter.status();
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter)->routine_load, SeedTable(), &*job).ok());
+  ASSERT_TRUE(BindRoutineLoadExprs(SeedTable(), binder_, &*job).ok());
+  EXPECT_EQ(job->load_columns_size(), 3);  // The COLUMNS kept from CREATE.
+  EXPECT_TRUE(job->has_where());
+  EXPECT_EQ(job->where_text(), "vtime > 3");
+
+  alter = sql::ParseStatement("ALTER ROUTINE LOAD FOR j COLUMNS (uid, site, vtime)");
+  ASSERT_TRUE(alter.ok()) << alter.status();
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter)->routine_load, SeedTable(), &*job).ok());
+  ASSERT_TRUE(BindRoutineLoadExprs(SeedTable(), binder_, &*job).ok());
+  EXPECT_EQ(job->load_columns_size(), 3);  // Plain list, but WHERE still needs the transform.
+  EXPECT_FALSE(job->load_columns(2).has_expr());
 }
 
 }  // namespace

@@ -504,7 +504,15 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   format->set_row_delimiter(job->row_delimiter());
   format->set_strict_mode(job->properties().count("strict_mode") && job->properties().at("strict_mode") == "true");
   format->set_timezone(job->properties().count("timezone") ? job->properties().at("timezone") : "");
-  for (const std::string& c : job->column_names()) format->add_columns(c);
+  if (job->load_columns_size() > 0 || job->has_where()) {
+    // Bound at CREATE / ALTER; they replace the plain name list.
+    *format->mutable_load_columns() = job->load_columns();
+    if (job->has_where()) {
+      *format->mutable_where() = job->where();
+    }
+  } else {
+    for (const std::string& c : job->column_names()) format->add_columns(c);
+  }
   *request.mutable_target() = std::move(*target);
   request.set_log_rejected_record_num(IntProp(*job, "log_rejected_record_num", 0));
 

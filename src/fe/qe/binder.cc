@@ -18,18 +18,6 @@ Result<ExprPtr> MakeCall(const std::string& name, std::vector<ExprPtr> args) {
 
 ExprPtr Literal(Value v) { return std::make_shared<LiteralExpr>(std::move(v)); }
 
-ExprPtr MakeCast(ExprPtr child, const DataType& type) {
-  ScalarKernel kernel = [](const std::vector<ColumnPtr>& args, size_t rows, const DataType& result_type) -> Result<ColumnPtr> {
-    ColumnPtr out = Column::Make(result_type, rows);
-    for (size_t i = 0; i < rows; ++i) {
-      ASSIGN_OR_RETURN(Value v, CastValue(args[0]->GetValue(i), result_type));
-      out->AppendValue(v);
-    }
-    return out;
-  };
-  return std::make_shared<FunctionExpr>("cast", std::move(kernel), std::vector<ExprPtr>{std::move(child)}, type);
-}
-
 // Functions whose value depends on the session, folded at bind time.
 Result<std::optional<Value>> SessionFunction(const std::string& name, const std::vector<ExprPtr>& args,
                                              BindContext& ctx) {
@@ -219,7 +207,7 @@ Result<ExprPtr> BindExpr(const sql::Expr& e, BindContext& ctx) {
     }
     case ExprKind::kCast: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      return MakeCast(args[0], e.cast_type);
+      return MakeCastExpr(args[0], e.cast_type);
     }
     case ExprKind::kSubquery: {
       if (!ctx.scalar_subquery) return Status::Sql(sql_errors::kNotSupportedYet, "subqueries are not supported here");

@@ -5,6 +5,7 @@
 #include "common/string_util.h"
 #include "fe/load/routine_load_job.h"
 #include "fe/load/routine_load_scheduler.h"
+#include "fe/qe/binder.h"
 #include "fe/qe/executor.h"
 #include "fe/qe/variables.h"
 
@@ -25,6 +26,15 @@ Result<QueryResult> Executor::ExecuteRoutineLoad(const sql::Statement& stmt) {
   const std::string& name = rl.job.table;
   proto::JournalEntry entry;
   std::string action;
+  // COLUMNS expressions and WHERE are bound with this session (constant functions fold here),
+  // over the load's source and derived columns (BindRoutineLoadExprs).
+  LoadExprBinder binder = [this](const sql::Expr& e, const std::vector<LoadExprColumn>& columns) -> Result<ExprPtr> {
+    BindContext ctx;
+    ctx.fe = fe_;
+    ctx.session = session_;
+    for (const LoadExprColumn& c : columns) ctx.columns.push_back({"", c.name, c.type});
+    return BindExpr(e, ctx);
+  };
 
   if (stmt.kind == sql::StatementKind::kCreateRoutineLoad) {
     RoutineLoadDefaults defaults;
@@ -41,6 +51,7 @@ Result<QueryResult> Executor::ExecuteRoutineLoad(const sql::Statement& stmt) {
         return Status::Sql(kRoutineLoadError, "Name " + name + " already used in db " + db_name);
       }
       ASSIGN_OR_RETURN(proto::RoutineLoadJobMeta job, BuildRoutineLoadJob(rl, *db, *table, defaults));
+      RETURN_IF_ERROR(BindRoutineLoadExprs(*table, binder, &job));
       job.set_id(catalog.PeekNextId());
       job.set_create_time_ms(NowMillis());
       job.set_user(session_->user());
@@ -90,7 +101,10 @@ Result<QueryResult> Executor::ExecuteRoutineLoad(const sql::Statement& stmt) {
         action = "altered";
         auto table = catalog.FindTableById(job->table_id());
         if (!table) return Status::Sql({1146, "42S02"}, "Table '" + db_name + "." + job->table() + "' doesn't exist");
-        RETURN_IF_ERROR(AlterRoutineLoadJob(rl, *table, &*job));
+        proto::RoutineLoadJobMeta altered = *job;
+        RETURN_IF_ERROR(AlterRoutineLoadJob(rl, *table, &altered));
+        RETURN_IF_ERROR(BindRoutineLoadExprs(*table, binder, &altered));
+        *job = std::move(altered);
         break;
       }
       default:

@@ -103,6 +103,8 @@ class BasaltProcess:
         self.extra_args: List[str] = []
         # Extra environment for the next start, e.g. {"BASALT_FAILPOINTS": "name=crash"}.
         self.env: Dict[str, str] = {}
+        # Ports this harness chose (not the test); re-chosen if taken by someone else at start-up.
+        self.auto_port_keys: List[str] = []
         self.popen: Optional[subprocess.Popen] = None
         self.starts = 0
         self._stderr_offset = 0
@@ -157,7 +159,16 @@ class BasaltProcess:
                                           start_new_session=True)
         self.starts += 1
         if wait:
-            self.wait_ready(timeout)
+            try:
+                self.wait_ready(timeout)
+            except ProcessExited:
+                # free_port() cannot reserve a port: another process on the machine may bind it
+                # between the choice and our bind. On a first start, choose again and retry.
+                if self.starts > 3 or not self.auto_port_keys or "Address already in use" not in self.stderr_text():
+                    raise
+                for key in self.auto_port_keys:
+                    self.conf[key] = free_port()
+                return self.start(wait, timeout)
         return self
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
@@ -245,6 +256,8 @@ class FrontendProcess(BasaltProcess):
         }
         base.update(conf or {})
         super().__init__(name, root, base)
+        self.auto_port_keys = [k for k in ("query_port", "http_port", "rpc_port", "edit_log_port")
+                               if k not in (conf or {})]
 
     @property
     def meta_dir(self) -> Path:
@@ -343,6 +356,10 @@ class ComputeNodeProcess(BasaltProcess):
         }
         base.update(conf or {})
         super().__init__(name, root, base)
+        # Not the heartbeat port: a test may register the CN (by that port) before starting it. The
+        # others reach the FE through heartbeats, so they may change before the first start.
+        self.auto_port_keys = [k for k in ("be_port", "be_http_port", "brpc_port", "starlet_port")
+                               if k not in (conf or {})]
 
     @property
     def heartbeat_port(self) -> int:
