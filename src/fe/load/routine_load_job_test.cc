@@ -91,6 +91,17 @@ TEST(RoutineLoadJobTest, SeedJobShowsExactlyLikeStarRocks) {
   EXPECT_EQ(*row[20], R"({"0":"5"})");
 }
 
+TEST(RoutineLoadJobTest, SubSecondIntervalIsShownOnlyWhenSet) {
+  const std::string kafka = " FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")";
+  auto job = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"format\" = \"json\", \"max_batch_interval_ms\" = \"200\")" +
+                   kafka);
+  ASSERT_TRUE(job.ok()) << job.status();
+  std::string json = RoutineLoadJobPropertiesJson(*job, 1);
+  EXPECT_NE(json.find(R"("maxBatchRows":"200000","maxBatchIntervalMs":"200"})"), std::string::npos) << json;
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"max_batch_interval_ms\" = \"10\")" + kafka).find(">= 50"),
+            std::string::npos);
+}
+
 TEST(RoutineLoadJobTest, StatisticRatesDivideFirst) {
   proto::RoutineLoadStatisticsPB s;
   s.set_received_bytes(372);

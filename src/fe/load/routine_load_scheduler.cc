@@ -376,7 +376,12 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   };
   auto job = catalog_->FindRoutineLoadJob(job_id);
   if (!job || job->state() != "RUNNING") return finish(std::chrono::milliseconds(0), "");
-  const auto interval = std::chrono::seconds(std::max<int64_t>(1, IntProp(*job, "maxBatchIntervalS", 10)));
+  // max_batch_interval (s), or Basalt's max_batch_interval_ms when set.
+  const std::chrono::milliseconds interval(IntProp(*job, "maxBatchIntervalMs", 0) > 0
+                                               ? IntProp(*job, "maxBatchIntervalMs", 0)
+                                               : 1000 * std::max<int64_t>(1, IntProp(*job, "maxBatchIntervalS", 10)));
+  const std::string wait_text = interval.count() % 1000 == 0 ? std::to_string(interval.count() / 1000) + " seconds"
+                                                              : std::to_string(interval.count()) + " milliseconds";
   const auto timeout = std::chrono::seconds(std::max<int64_t>(1, IntProp(*job, "taskTimeoutSecond", 60)));
   const std::string task_id = NewTaskId();
   {
@@ -435,7 +440,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   }
   if (!has_data) {
     return finish(interval, "[task id: " + task_id + "] [txn id: -1] there is no new data in kafka, wait for " +
-                                std::to_string(interval.count()) + " seconds to schedule again");
+                                wait_text + " to schedule again");
   }
 
   auto table = catalog_->FindTableById(job->table_id());
@@ -579,8 +584,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     Status st = txns_->Abort(txn->txn_id(), "no data consumed");
     if (!st.ok()) LOG(WARNING) << "abort of txn " << txn->txn_id() << " failed: " << st.ToString();
     return finish(interval, "[task id: " + task_id + "] [txn id: " + std::to_string(txn->txn_id()) +
-                                "] there is no new data in kafka, wait for " + std::to_string(interval.count()) +
-                                " seconds to schedule again");
+                                "] there is no new data in kafka, wait for " + wait_text + " to schedule again");
   }
   std::vector<proto::TabletCommitPB> tablets;
   std::map<int64_t, int64_t> partition_of_tablet;
@@ -640,7 +644,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     slot->info.txn_status = "VISIBLE";
   }
   // Still behind the watermark: go again right away; caught up: wait the batch interval.
-  finish(behind ? std::chrono::milliseconds(0) : std::chrono::duration_cast<std::chrono::milliseconds>(interval), "");
+  finish(behind ? std::chrono::milliseconds(0) : interval, "");
 }
 
 RoutineLoadRuntime RoutineLoadScheduler::Runtime(int64_t job_id) const {

@@ -42,7 +42,8 @@
 namespace basalt::fe {
 
 struct RoutineLoadSchedulerOptions {
-  std::chrono::milliseconds loop_interval{200};
+  // How often due tasks are looked for; bounds how late a task starts after its interval.
+  std::chrono::milliseconds loop_interval{50};
   std::chrono::milliseconds kafka_timeout{12000};  // routine_load_kafka_timeout_second
   int64_t max_batch_bytes = 4294967296;            // max_routine_load_batch_size
 };
