@@ -221,6 +221,8 @@ class RdKafkaBatchSource final : public KafkaBatchSource {
     int64_t last_offset = -1;  // Of the last message handed to the sink.
     int64_t last_timestamp_ms = -1;
     bool eof = false;          // EOF reported after the last handed-over message.
+    bool reached_end = false;  // EOF reported at least once, or the end_offsets bound consumed.
+    int64_t end_bound = -1;    // From task.end_offsets; -1 = none.
     int64_t eof_offset = -1;   // The offset EOF was reported at (librdkafka's next fetch offset).
   };
 
@@ -267,6 +269,9 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
   for (const auto& b : task_.begin_offsets) {
     rd_kafka_topic_partition_list_add(assignment, source.topic().c_str(), b.partition())->offset = b.offset();
     state[b.partition()].begin = b.offset();
+    for (const auto& e : task_.end_offsets) {
+      if (e.partition() == b.partition()) state[b.partition()].end_bound = e.offset();
+    }
   }
   rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment);
   rd_kafka_topic_partition_list_destroy(assignment);
@@ -278,6 +283,16 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
   rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk);
   std::vector<rd_kafka_message_t*> messages(kDequeueBatch);
   size_t eof_count = 0;
+  // Partitions that reached their end at least once. The batch stops when all have: under a
+  // steady stream a partition is rarely at its end at the instant we look, and waiting for that
+  // would stretch every batch to max_consume_ms, which is what freshness cannot afford.
+  size_t reached_count = 0;
+  for (auto& [partition, ps] : state) {
+    if (ps.end_bound >= 0 && ps.begin >= ps.end_bound) {  // nothing to read up to the bound
+      ps.reached_end = true;
+      ++reached_count;
+    }
+  }
   Status error;
   bool stop = false;
   while (!stop) {
@@ -309,7 +324,9 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         if (it != state.end()) {
           if (!it->second.eof) ++eof_count;
+          if (!it->second.reached_end) ++reached_count;
           it->second.eof = true;
+          it->second.reached_end = true;
           it->second.eof_offset = std::max(it->second.eof_offset, m->offset);
         }
       } else if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
@@ -334,6 +351,10 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
           --eof_count;
         }
         ps.last_offset = std::max(ps.last_offset, m->offset);
+        if (!ps.reached_end && ps.end_bound >= 0 && ps.last_offset + 1 >= ps.end_bound) {
+          ps.reached_end = true;
+          ++reached_count;
+        }
         ps.last_timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
         KafkaMessage message{m->partition, m->offset, ps.last_timestamp_ms,
                              std::string_view(static_cast<const char*>(m->payload), m->payload ? m->len : 0)};
@@ -358,7 +379,7 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
       batch.stop_reason = "pause";
       break;
     }
-    if (!stop && eof_count == state.size()) {
+    if (!stop && reached_count == state.size()) {
       batch.stop_reason = "eof";
       break;
     }

@@ -23,7 +23,9 @@
 //     partition, or unreachable brokers, is a clear error instead of a silent empty batch.
 //   - A batch ends at the first of: limits.max_messages messages, limits.max_bytes payload bytes,
 //     limits.max_ms elapsed, the sink asking to stop (the parsed-row count reached its limit), or
-//     every partition reporting end-of-partition.
+//     every partition done: it reported end-of-partition at least once, or its next offset reached
+//     its end_offsets bound (messages already dequeued are still taken), so a steady stream ends a
+//     batch as soon as it is caught up.
 //   - Next offset per partition: one past the last message handed to the sink; when the partition
 //     reported EOF after that message, the further of the consumer position (rd_kafka_position)
 //     and the offset EOF was reported at, which also cover control records and aborted
@@ -90,6 +92,8 @@ class KafkaBatchSource {
 struct KafkaTaskSource {
   proto::KafkaSourcePB source;
   std::vector<proto::KafkaOffsetPB> begin_offsets;
+  // Optional per-partition bound: the partition is done once its next offset reaches it.
+  std::vector<proto::KafkaOffsetPB> end_offsets;
   std::string default_group_id;  // Used when source.properties has no group.id.
 };
 

@@ -13,6 +13,9 @@
 #include "cn/ingest/kafka_consumer.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -132,6 +135,39 @@ TEST_F(KafkaConsumerTest, BeginOffsetsRespectedAndProgressExactAtEof) {
   EXPECT_EQ(empty->progress[0].next_offset(), 10);
   EXPECT_EQ(empty->progress[1].next_offset(), 5);
   EXPECT_EQ(empty->progress[0].last_timestamp_ms(), -1);
+}
+
+TEST_F(KafkaConsumerTest, EndOffsetsEndTheBatchWithoutWaitingForEof) {
+  // A producer keeps writing while the batch runs: end-of-partition may never be seen, so the
+  // bound the FE saw at scheduling time is what ends the batch.
+  KafkaTaskSource task = Task(kafka_, "clicks", {{0, 0}, {1, 5}});
+  proto::KafkaOffsetPB end;
+  end.set_partition(0);
+  end.set_offset(10);
+  task.end_offsets.push_back(end);
+  end.set_partition(1);
+  end.set_offset(5);  // partition 1 has nothing up to its bound: done from the start
+  task.end_offsets.push_back(end);
+  std::atomic<bool> producing{true};
+  std::thread producer([&] {
+    for (int i = 10; producing.load(); ++i) {
+      kafka_.Produce("clicks", 0, "p0-" + std::to_string(i));
+      kafka_.Flush();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  Consumed consumed;
+  auto start = std::chrono::steady_clock::now();
+  auto batch = Consume(task, {.max_ms = 10000}, &consumed);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  producing = false;
+  producer.join();
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->stop_reason, "eof");
+  EXPECT_LT(ms, 5000);
+  EXPECT_GE(batch->progress[0].next_offset(), 10);
+  EXPECT_EQ(batch->progress[0].next_offset(), static_cast<int64_t>(consumed.offsets.size()));  // no gap, no skip
+  EXPECT_EQ(batch->progress[1].next_offset(), 5);
 }
 
 TEST_F(KafkaConsumerTest, MaxMessagesAndSinkStop) {

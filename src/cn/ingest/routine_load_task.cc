@@ -166,6 +166,7 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   KafkaTaskSource task_source;
   task_source.source = request.source();
   task_source.begin_offsets.assign(request.begin_offsets().begin(), request.begin_offsets().end());
+  task_source.end_offsets.assign(request.end_offsets().begin(), request.end_offsets().end());
   task_source.default_group_id = "basalt_" + std::to_string(request.job_id()) + "_" + request.task_id();
   if (!deps.make_source) return Status::Internal("routine load without a Kafka source factory");
   ASSIGN_OR_RETURN(std::unique_ptr<KafkaBatchSource> source, deps.make_source(task_source));

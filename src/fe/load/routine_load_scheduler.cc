@@ -414,7 +414,9 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   Status meta_status = meta.ok() ? FromCnStatus(meta->status(), *node) : meta.status();
   if (!meta_status.ok()) return finish(interval, "failed to fetch the watermarks of topic " + job->topic() + ": " + meta_status.message());
   bool has_data = false;
+  std::map<int32_t, int64_t> end_offsets;  // What the task should consume at least up to.
   for (const auto& m : meta->partitions()) {
+    end_offsets[m.partition()] = m.high_watermark();
     {
       std::lock_guard lock(mu_);
       jobs_[job_id].latest_positions[m.partition()] = m.high_watermark();
@@ -481,6 +483,11 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     proto::KafkaOffsetPB* o = request.add_begin_offsets();
     o->set_partition(p);
     o->set_offset(offset);
+    if (auto end = end_offsets.find(p); end != end_offsets.end()) {
+      proto::KafkaOffsetPB* e = request.add_end_offsets();
+      e->set_partition(p);
+      e->set_offset(end->second);
+    }
   }
   request.set_max_batch_rows(IntProp(*job, "maxBatchRows", 200000));
   request.set_max_batch_bytes(options_.max_batch_bytes);
