@@ -3,7 +3,9 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 
 namespace basalt {
 
@@ -128,6 +130,18 @@ std::string HexEncode(std::string_view bytes) {
     out += kHex[c & 0xF];
   }
   return out;
+}
+
+std::string NewUuid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & ~0xF000ull) | 0x4000ull;                 // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | (1ull << 63);   // RFC 4122 variant
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
+  return buf;
 }
 
 }  // namespace basalt

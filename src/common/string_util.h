@@ -23,5 +23,8 @@ bool ParseDouble(std::string_view s, double* out);
 // SQL LIKE with % and _ wildcards and backslash escape; case-insensitive when asked.
 bool LikeMatch(std::string_view text, std::string_view pattern, bool case_insensitive);
 std::string HexEncode(std::string_view bytes);
+// A random (version 4) UUID in its 36-character text form, e.g. for INSERT labels, routine load
+// task ids and consumer group ids.
+std::string NewUuid();
 
 }  // namespace basalt

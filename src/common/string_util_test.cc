@@ -32,5 +32,15 @@ TEST(StringUtilTest, TrimAndCase) {
   EXPECT_EQ(ToUpper("utf8mb4"), "UTF8MB4");
 }
 
+TEST(StringUtilTest, NewUuidIsVersion4Text) {
+  std::string a = NewUuid(), b = NewUuid();
+  ASSERT_EQ(a.size(), 36u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a[8], '-');
+  EXPECT_EQ(a[14], '4');
+  EXPECT_TRUE(a[19] == '8' || a[19] == '9' || a[19] == 'a' || a[19] == 'b') << a;
+  for (char c : a) EXPECT_TRUE(c == '-' || std::isxdigit(static_cast<unsigned char>(c))) << a;
+}
+
 }  // namespace
 }  // namespace basalt

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <random>
 #include <set>
 
 #include "common/string_util.h"
@@ -35,20 +34,7 @@ Result<int64_t> ParseIntProperty(const std::string& key, const std::string& valu
   return v;
 }
 
-std::string NewUuid() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ull) | 0x4000ull;
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | (1ull << 63);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
-  return buf;
-}
-
-// A JSON array of strings, e.g. ["$.uid","$.site"] (the jsonpaths property).
-Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text) {
+Result<std::vector<std::string>> ParseJsonStringArrayImpl(std::string_view text) {
   std::vector<std::string> out;
   size_t i = 0;
   auto skip = [&] {
@@ -188,7 +174,7 @@ Status ApplyJobProperties(const std::vector<std::pair<std::string, std::string>>
       if (format != "csv" && format != "json") return Invalid("Format type is invalid. format=" + value);
       p["format"] = format;
     } else if (key == "jsonpaths") {
-      if (!Trim(value).empty()) RETURN_IF_ERROR(ParseJsonStringArray(value).status());
+      if (!Trim(value).empty()) RETURN_IF_ERROR(ParseJsonStringArrayImpl(value).status());
       p["jsonpaths"] = value;
     } else if (key == "json_root") {
       p["json_root"] = value;
@@ -385,6 +371,10 @@ std::string Prop(const proto::RoutineLoadJobMeta& job, const std::string& key, c
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text) {
+  return ParseJsonStringArrayImpl(text);
+}
 
 std::string JsonQuote(std::string_view s) {
   std::string out = "\"";

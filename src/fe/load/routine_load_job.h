@@ -95,6 +95,9 @@ std::string RoutineLoadProgressJson(const proto::RoutineLoadJobMeta& job);
 std::string ErrorReasonText(const proto::ErrorReasonPB& reason);
 // "yyyy-MM-dd HH:mm:ss" (UTC), the FE's display format.
 std::string FormatDateTimeMillis(int64_t ms);
+// The jsonpaths property: a JSON array of strings such as ["$.uid","$.site"]. 1064 naming the text
+// when it is anything else.
+Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text);
 // A JSON string literal (compact, no HTML escaping).
 std::string JsonQuote(std::string_view s);
 

@@ -1,7 +1,6 @@
 #include "fe/load/routine_load_scheduler.h"
 
 #include <algorithm>
-#include <random>
 
 #include "common/failpoint.h"
 #include "common/logging.h"
@@ -22,17 +21,6 @@ int64_t IntProp(const proto::RoutineLoadJobMeta& job, const std::string& key, in
   int64_t v = 0;
   if (it == job.properties().end() || !ParseInt64(it->second, &v)) return fallback;
   return v;
-}
-
-std::string NewTaskId() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFF),
-                static_cast<unsigned>(0x8000 | ((lo >> 48) & 0x3FFF)),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
-  return buf;
 }
 
 std::string Stamped(const std::string& msg) { return "[" + FormatDateTimeMillis(NowMillis()) + "] " + msg; }
@@ -383,7 +371,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   const std::string wait_text = interval.count() % 1000 == 0 ? std::to_string(interval.count() / 1000) + " seconds"
                                                               : std::to_string(interval.count()) + " milliseconds";
   const auto timeout = std::chrono::seconds(std::max<int64_t>(1, IntProp(*job, "taskTimeoutSecond", 60)));
-  const std::string task_id = NewTaskId();
+  const std::string task_id = NewUuid();
   {
     std::lock_guard lock(mu_);
     slot->info = RoutineLoadTaskInfo{};
@@ -495,19 +483,13 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   proto::RoutineLoadFormatPB* format = request.mutable_format();
   format->set_format(job->properties().at("format"));
   if (auto jp = job->properties().find("jsonpaths"); jp != job->properties().end() && !Trim(jp->second).empty()) {
-    // Validated at CREATE; the CN gets the parsed list.
-    std::string text = jp->second;
-    size_t i = 0;
-    while ((i = text.find('"', i)) != std::string::npos) {
-      size_t j = i + 1;
-      std::string value;
-      while (j < text.size() && text[j] != '"') {
-        if (text[j] == '\\' && j + 1 < text.size()) ++j;
-        value += text[j++];
-      }
-      format->add_jsonpaths(value);
-      i = j + 1;
+    // Validated at CREATE / ALTER; the CN gets the parsed list.
+    Result<std::vector<std::string>> paths = ParseJsonStringArray(jp->second);
+    if (!paths.ok()) {
+      (void)txns_->Abort(txn->txn_id(), paths.status().message());
+      return finish(interval, paths.status().message());
     }
+    for (std::string& path : *paths) format->add_jsonpaths(std::move(path));
   }
   format->set_json_root(job->properties().count("json_root") ? job->properties().at("json_root") : "");
   format->set_strip_outer_array(job->properties().count("strip_outer_array") &&

@@ -14,7 +14,6 @@
 // nothing partial is ever visible. The OK packet carries StarRocks' info string
 // {'label':'...', 'status':'VISIBLE', 'txnId':'...'}.
 #include <algorithm>
-#include <random>
 #include <set>
 
 #include "common/failpoint.h"
@@ -30,18 +29,6 @@ namespace basalt::fe {
 namespace {
 
 constexpr SqlError kInsertError{1064, "HY000"};
-
-std::string NewInsertLabel() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ull) | 0x4000ull;            // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFull) | (1ull << 63);  // variant 10
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFull));
-  return std::string("insert_") + buf;
-}
 
 bool SessionBool(const Session& session, const char* name) {
   const VariableDef* def = FindVariableDef(name);
@@ -284,7 +271,7 @@ Result<QueryResult> Executor::ExecuteInsert(const sql::Statement& stmt) {
   BeginTxnRequest begin;
   begin.db = db_name;
   begin.table = table->name();
-  begin.label = insert.label.empty() ? NewInsertLabel() : insert.label;
+  begin.label = insert.label.empty() ? "insert_" + NewUuid() : insert.label;
   begin.timeout = std::chrono::seconds(timeout_s);
   begin.tablet_ids = tablet_ids;
   ASSIGN_OR_RETURN(proto::TxnMeta txn, fe_->txns->Begin(begin));
