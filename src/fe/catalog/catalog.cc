@@ -378,12 +378,16 @@ Status Catalog::ApplyTxnLocked(const proto::JournalEntry& entry) {
       }
       running_txns_[txn.txn_id()] = txn;
       next_id_ = std::max(next_id_, txn.txn_id() + 1);
-      proto::LabelMeta& label = labels_[{txn.db_id(), txn.label()}];
-      label.set_db_id(txn.db_id());
-      label.set_label(txn.label());
-      label.set_txn_id(txn.txn_id());
-      label.set_status("PREPARE");
-      label.set_finish_time_ms(0);
+      // Routine load labels embed a fresh task UUID, so they cannot clash and are not kept: a
+      // job committing every second would otherwise grow the label map without bound.
+      if (txn.source_type() != "ROUTINE_LOAD") {
+        proto::LabelMeta& label = labels_[{txn.db_id(), txn.label()}];
+        label.set_db_id(txn.db_id());
+        label.set_label(txn.label());
+        label.set_txn_id(txn.txn_id());
+        label.set_status("PREPARE");
+        label.set_finish_time_ms(0);
+      }
       return Status::OK();
     }
     case proto::JournalEntry::kCommitTxn: {
@@ -419,9 +423,11 @@ Status Catalog::ApplyTxnLocked(const proto::JournalEntry& entry) {
         RETURN_IF_ERROR(ApplyRoutineLoadOutcomeLocked(commit.routine_load(), /*committed=*/true, commit.txn_id(),
                                                       commit.commit_time_ms()));
       }
-      proto::LabelMeta& label = labels_[{running->second.db_id(), running->second.label()}];
-      label.set_status("VISIBLE");
-      label.set_finish_time_ms(commit.commit_time_ms());
+      if (auto label = labels_.find(std::make_pair(running->second.db_id(), running->second.label()));
+          label != labels_.end()) {
+        label->second.set_status("VISIBLE");
+        label->second.set_finish_time_ms(commit.commit_time_ms());
+      }
       running_txns_.erase(running);
       return Status::OK();
     }
@@ -447,9 +453,10 @@ Status Catalog::ApplyTxnLocked(const proto::JournalEntry& entry) {
         orphan.set_reason("transaction aborted: " + abort.reason());
         orphans_.push_back(std::move(orphan));
       }
-      proto::LabelMeta& label = labels_[{txn.db_id(), txn.label()}];
-      label.set_status("ABORTED");
-      label.set_finish_time_ms(abort.abort_time_ms());
+      if (auto label = labels_.find(std::make_pair(txn.db_id(), txn.label())); label != labels_.end()) {
+        label->second.set_status("ABORTED");
+        label->second.set_finish_time_ms(abort.abort_time_ms());
+      }
       running_txns_.erase(running);
       return Status::OK();
     }

@@ -112,6 +112,17 @@ TEST_F(TransactionManagerTest, LabelsAreUniqueUnlessAborted) {
   EXPECT_FALSE(txns_->Begin(Request("same")).ok());
 }
 
+TEST_F(TransactionManagerTest, RoutineLoadLabelsAreNotKept) {
+  BeginTxnRequest r = Request("clicks-1-task");
+  r.source_type = "ROUTINE_LOAD";
+  auto txn = txns_->Begin(r);
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  EXPECT_FALSE(catalog_->FindLabel(1, "clicks-1-task"));
+  ASSERT_TRUE(txns_->Commit(txn->txn_id(), OneRowsetPerTablet(txn->txn_id(), 2), 4, 0).ok());
+  EXPECT_FALSE(catalog_->FindLabel(1, "clicks-1-task"));
+  EXPECT_EQ(RowCountOf(Table().partitions(0)), 4);
+}
+
 TEST_F(TransactionManagerTest, AbortRecordsOrphansAndFencesLateCommits) {
   auto txn = txns_->Begin(Request("a"));
   ASSERT_TRUE(txn.ok());
