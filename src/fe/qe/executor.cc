@@ -268,11 +268,9 @@ Chunk SortAndLimit(Chunk out, const std::vector<ColumnPtr>& sort_keys, const std
 int64_t Executor::EffectiveLimit(const sql::SelectStmt& select) const {
   if (select.limit) return *select.limit;
   // Without LIMIT, the session's sql_select_limit applies (Connector/J's setMaxRows).
-  int64_t session_limit = 0;
-  static const VariableDef* const def = FindVariableDef("sql_select_limit");
-  VariableValue v = session_->GetVariable(*def);
-  if (v.text && ParseInt64(*v.text, &session_limit) && session_limit >= 0) return session_limit;
-  return INT64_MAX;
+  static const VariableDef* const def = FindVariableDef("sql_select_limit");  // every SELECT asks
+  int64_t session_limit = session_->IntVariable(*def, -1);
+  return session_limit >= 0 ? session_limit : INT64_MAX;
 }
 
 Result<QueryResult> Executor::ExecuteUnion(const sql::SelectStmt& select) {

@@ -30,19 +30,6 @@ namespace {
 
 constexpr SqlError kInsertError{1064, "HY000"};
 
-bool SessionBool(const Session& session, const char* name) {
-  const VariableDef* def = FindVariableDef(name);
-  VariableValue v = session.GetVariable(*def);
-  return v.text && (*v.text == "1" || EqualsIgnoreCase(*v.text, "true") || EqualsIgnoreCase(*v.text, "on"));
-}
-
-int64_t SessionInt(const Session& session, const char* name, int64_t fallback) {
-  const VariableDef* def = FindVariableDef(name);
-  VariableValue v = session.GetVariable(*def);
-  int64_t out = 0;
-  return v.text && ParseInt64(*v.text, &out) ? out : fallback;
-}
-
 // Why `v` (already cast) cannot be stored in `column`, or empty when it can.
 std::string StorageProblem(const Value& v, const proto::ColumnMeta& column, const DataType& type) {
   if (v.is_null()) return column.nullable() ? "" : "NULL value in a NOT NULL column";
@@ -83,8 +70,8 @@ Result<QueryResult> Executor::ExecuteInsert(const sql::Statement& stmt) {
   if (!fe_->txns) return Status::Sql(sql_errors::kNotSupportedYet, "this FE cannot load data (no transaction manager)");
 
   // Properties: timeout (seconds), strict_mode; anything else is named in the error.
-  bool strict = SessionBool(*session_, "enable_insert_strict");
-  int64_t timeout_s = SessionInt(*session_, "insert_timeout", 14400);
+  bool strict = session_->BoolVariable("enable_insert_strict");
+  int64_t timeout_s = session_->IntVariable("insert_timeout", 14400);
   for (const auto& [key, value] : insert.properties) {
     if (key == "strict_mode") {
       if (!EqualsIgnoreCase(value, "true") && !EqualsIgnoreCase(value, "false")) {

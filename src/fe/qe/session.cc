@@ -66,6 +66,24 @@ bool Session::autocommit() const {
   return v.text && *v.text == "1";
 }
 
+int64_t Session::IntVariable(std::string_view name, int64_t fallback) const {
+  const VariableDef* def = FindVariableDef(name);
+  return def == nullptr ? fallback : IntVariable(*def, fallback);
+}
+
+int64_t Session::IntVariable(const VariableDef& def, int64_t fallback) const {
+  VariableValue v = GetVariable(def);
+  int64_t out = 0;
+  return v.text && ParseInt64(*v.text, &out) ? out : fallback;
+}
+
+bool Session::BoolVariable(std::string_view name) const {
+  const VariableDef* def = FindVariableDef(name);
+  if (def == nullptr) return false;
+  VariableValue v = GetVariable(*def);
+  return v.text && (*v.text == "1" || EqualsIgnoreCase(*v.text, "true") || EqualsIgnoreCase(*v.text, "on"));
+}
+
 Value Session::GetUserVariable(const std::string& name) const {
   std::lock_guard lock(mu_);
   auto it = user_vars_.find(ToLower(name));

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/value.h"
@@ -44,6 +45,11 @@ class Session {
   void SetUnknownVariable(const std::string& name, std::string value);
   std::optional<std::string> GetUnknownVariable(const std::string& name) const;
   bool autocommit() const;
+  // A known integer / boolean variable's effective value; `fallback` (false) when it is NULL or
+  // does not parse.
+  int64_t IntVariable(std::string_view name, int64_t fallback) const;
+  int64_t IntVariable(const VariableDef& def, int64_t fallback) const;  // for hot paths: no lookup
+  bool BoolVariable(std::string_view name) const;
 
   Value GetUserVariable(const std::string& name) const;
   void SetUserVariable(const std::string& name, Value value);

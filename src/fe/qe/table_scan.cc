@@ -48,11 +48,8 @@ Status Executor::ScanUserTable(const proto::TableMeta& table, std::vector<Result
   *request.mutable_schema() = StorageSchemaOf(table);
   ASSIGN_OR_RETURN(ComputeNodeInfo node, PickComputeNode(fe_->compute_nodes));
 
-  int64_t timeout_s = 300;
-  if (const VariableDef* def = FindVariableDef("query_timeout")) {
-    VariableValue v = session_->GetVariable(*def);
-    if (v.text && (!ParseInt64(*v.text, &timeout_s) || timeout_s <= 0)) timeout_s = 300;
-  }
+  int64_t timeout_s = session_->IntVariable("query_timeout", 300);
+  if (timeout_s <= 0) timeout_s = 300;
   Status scanned = fe_->compute_nodes->client()->ScanTablets(
       node.host, node.be_port, request, std::chrono::seconds(timeout_s), [&](proto::ChunkPB&& pb) -> Status {
         if (session_->kill_query.load() || session_->kill_connection.load()) return Status::Sql(sql_errors::kQueryInterrupted, "Query execution was interrupted");
