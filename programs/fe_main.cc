@@ -30,6 +30,7 @@
 #include "fe/cluster/compute_node_manager.h"
 #include "fe/load/routine_load_scheduler.h"
 #include "fe/mysql/mysql_server.h"
+#include "fe/qe/executor.h"
 #include "fe/qe/fe_context.h"
 #include "fe/qe/variables.h"
 #include "fe/txn/transaction_manager.h"
@@ -71,6 +72,7 @@ std::vector<ConfigKey> FeConfigKeys() {
        "Keep storage volume credentials unencrypted in the journal (default: sealed with meta_dir/secret.key)"},
   };
   for (const ConfigKey& k : basalt::fe::ComputeNodeManagerConfigKeys()) keys.push_back(k);
+  for (const ConfigKey& k : basalt::fe::RoutineLoadSchedulerConfigKeys()) keys.push_back(k);
   for (const char* s3 : {"aws_s3_path", "aws_s3_endpoint", "aws_s3_region", "aws_s3_access_key", "aws_s3_secret_key",
                          "aws_s3_use_instance_profile", "aws_s3_use_aws_sdk_default_behavior", "aws_s3_iam_role_arn",
                          "aws_s3_external_id"}) {
@@ -251,7 +253,11 @@ int Run(int argc, char** argv) {
   context.sessions = &sessions;
   context.compute_nodes = &compute_nodes;
   context.txns = &txns;
-  basalt::fe::RoutineLoadScheduler routine_loads(&catalog, meta->get(), &txns, &compute_nodes, &*secrets);
+  auto routine_load_options = basalt::fe::RoutineLoadSchedulerOptionsFromConfig(config);
+  if (!routine_load_options.ok()) return Fail(routine_load_options.status().message());
+  basalt::fe::RoutineLoadScheduler routine_loads(&catalog, meta->get(), &txns, &compute_nodes, &*secrets,
+                                                 *routine_load_options);
+  routine_loads.SetExprBinder(basalt::fe::RoutineLoadExprBinder(&context, /*session=*/nullptr));
   context.routine_loads = &routine_loads;
   context.config = &config;
   context.secrets = &*secrets;

@@ -18,6 +18,6 @@ mkdir -p "$(dirname "$out")"
   "$rel/src/cn/ingest/libbasalt_cn_ingest.a" "$rel/src/cn/storage/libbasalt_cn_storage.a" \
   "$rel/src/cn/storage/segment/libbasalt_segment.a" "$rel/src/engine/libbasalt_engine.a" \
   "$rel/proto/libbasalt_proto.a" "$rel/src/common/libbasalt_common.a" \
-  $(pkg-config --libs protobuf) -lsimdjson -lrdkafka -llz4 -lzstd -lcrypto -lpthread
+  $(pkg-config --libs protobuf absl_time) -lsimdjson -lrdkafka -llz4 -lzstd -lcrypto -lpthread
 log "built $out"
 echo "$out"

@@ -2,7 +2,9 @@
 
 Installs (once, cached under $BASALT_CACHE), starts, health-checks and stops:
   * an Apache Kafka 4.x broker in single-node KRaft mode (broker + controller in one JVM), run from
-    the official jars on Maven Central that deploy/kafka/pom.xml resolves;
+    the official jars on Maven Central that deploy/kafka/pom.xml resolves, with a PLAINTEXT
+    listener, a SASL_PLAINTEXT one (mechanism PLAIN, one configured user) and an SSL one (a test
+    CA made with openssl at the first start);
   * a MinIO server built with `go install`, with the seed's access key and bucket created through
     the real admin API by `mc`.
 
@@ -186,6 +188,16 @@ class Settings:
     kafka_advertised_host: str = "127.0.0.1"
     kafka_seed_port: int = 0                # >0: extra listener advertised as <seed host>:<port>
     kafka_seed_host: str = "redpanda"
+    # A SASL_PLAINTEXT listener (mechanism PLAIN) advertised on the same host as the PLAINTEXT one,
+    # accepting kafka_sasl_username / kafka_sasl_password (test credentials, not secrets). Port 0:
+    # a free port, remembered in the run directory (like the controller's); -1: no such listener.
+    kafka_sasl_port: int = 0
+    kafka_sasl_username: str = "basalt"
+    kafka_sasl_password: str = "basalt-secret"
+    # An SSL listener whose certificate (for 127.0.0.1 / localhost / the advertised host) is signed
+    # by a CA that `up` generates once with openssl into <run>/kafka/tls/ca.pem; clients trust it
+    # with ssl.ca.location. Port 0: a free port, remembered; -1: no SSL listener.
+    kafka_ssl_port: int = 0
     kafka_partitions: int = 1               # num.partitions for auto-created topics
     kafka_auto_create_topics: bool = False
     kafka_heap: str = "768m"
@@ -201,6 +213,16 @@ class Settings:
     @property
     def kafka_bootstrap(self) -> str:
         return f"{self.kafka_advertised_host}:{self.kafka_port}"
+
+    @property
+    def kafka_ssl_bootstrap(self) -> str:
+        """Empty while the port is not chosen yet (0) or the listener is off (-1)."""
+        return f"{self.kafka_advertised_host}:{self.kafka_ssl_port}" if self.kafka_ssl_port > 0 else ""
+
+    @property
+    def kafka_sasl_bootstrap(self) -> str:
+        """Empty while the port is not chosen yet (0) or the listener is off (-1)."""
+        return f"{self.kafka_advertised_host}:{self.kafka_sasl_port}" if self.kafka_sasl_port > 0 else ""
 
     @property
     def minio_endpoint(self) -> str:
@@ -475,6 +497,12 @@ class Kafka(Component):
              "controller_port": self._controller_port()}
         if self.s.kafka_seed_port:
             d["seed_bootstrap"] = f"{self.s.kafka_seed_host}:{self.s.kafka_seed_port}"
+        if self._sasl_port():
+            d.update(sasl_bootstrap=self.s.kafka_sasl_bootstrap, sasl_protocol="SASL_PLAINTEXT",
+                     sasl_mechanism="PLAIN", sasl_username=self.s.kafka_sasl_username,
+                     sasl_password=self.s.kafka_sasl_password)
+        if self._ssl_port():
+            d.update(ssl_bootstrap=self.s.kafka_ssl_bootstrap, ssl_ca_location=str(self.tls_dir / "ca.pem"))
         return d
 
     def _controller_port(self) -> int:
@@ -491,6 +519,71 @@ class Kafka(Component):
         self.s.kafka_controller_port = port
         return port
 
+    def _remembered_port(self, configured: int, file_name: str) -> int:
+        """`configured` if > 0; for 0 a free port, remembered in the run directory; 0 for < 0."""
+        if configured < 0:
+            return 0
+        if configured > 0:
+            return configured
+        remembered = self.dir / file_name
+        try:
+            port = int(remembered.read_text())
+            check_port_free(self.s.bind_host, port, "probe")
+        except (FileNotFoundError, ValueError, InfraError):
+            port = free_port()
+            self.dir.mkdir(parents=True, exist_ok=True)
+            remembered.write_text(f"{port}\n")
+        return port
+
+    def _sasl_port(self) -> int:
+        """The SASL listener's port, chosen once like the controller's; 0 when it is turned off."""
+        port = self._remembered_port(self.s.kafka_sasl_port, "sasl.port")
+        if port:
+            self.s.kafka_sasl_port = port
+        return port
+
+    def _ssl_port(self) -> int:
+        """The SSL listener's port, chosen once like the controller's; 0 when it is turned off."""
+        port = self._remembered_port(self.s.kafka_ssl_port, "ssl.port")
+        if port:
+            self.s.kafka_ssl_port = port
+        return port
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.dir / "tls"
+
+    def _ensure_tls(self) -> Path:
+        """A test CA and a broker certificate signed by it (made once; openssl). Returns the PEM
+        keystore (key + chain) the SSL listener serves."""
+        keystore = self.tls_dir / "broker-keystore.pem"
+        if keystore.exists() and (self.tls_dir / "ca.pem").exists():
+            return keystore
+        openssl = shutil.which("openssl")
+        if not openssl:
+            raise InfraError("openssl not found: it makes the test certificates of Kafka's SSL listener "
+                             "(Debian: apt-get install openssl), or pass --kafka-ssl-port -1")
+        d = self.tls_dir
+        d.mkdir(parents=True, exist_ok=True)
+        hosts = {"127.0.0.1", "localhost", self.s.kafka_advertised_host}
+        san = ",".join(sorted(f"IP:{h}" if re.fullmatch(r"[0-9.]+", h) else f"DNS:{h}" for h in hosts))
+        (d / "broker.ext").write_text(f"subjectAltName={san}\n")
+        log_path = d / "openssl.log"
+        for cmd in (
+                [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+                 "-subj", "/CN=Basalt test CA", "-keyout", str(d / "ca.key"), "-out", str(d / "ca.pem")],
+                [openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=basalt-kafka",
+                 "-keyout", str(d / "broker.key"), "-out", str(d / "broker.csr")],
+                [openssl, "x509", "-req", "-days", "3650", "-in", str(d / "broker.csr"), "-CA", str(d / "ca.pem"),
+                 "-CAkey", str(d / "ca.key"), "-CAcreateserial", "-extfile", str(d / "broker.ext"),
+                 "-out", str(d / "broker.pem")]):
+            _run_logged(cmd, log_path, "openssl (test certificates)", 60)
+        # Kafka's PEM keystore: the unencrypted PKCS#8 key, then the certificate chain.
+        tmp = keystore.with_suffix(".tmp")
+        tmp.write_text((d / "broker.key").read_text() + (d / "broker.pem").read_text() + (d / "ca.pem").read_text())
+        tmp.rename(keystore)
+        return keystore
+
     def preflight(self) -> None:
         self.java = find_java()
         self.libs = ensure_kafka()
@@ -499,6 +592,10 @@ class Kafka(Component):
         check_port_free(self.s.bind_host, self.s.kafka_port, "Kafka listener")
         if self.s.kafka_seed_port:
             check_port_free(self.s.bind_host, self.s.kafka_seed_port, "Kafka seed listener")
+        if self._sasl_port():
+            check_port_free(self.s.bind_host, self._sasl_port(), "Kafka SASL listener")
+        if self._ssl_port():
+            check_port_free(self.s.bind_host, self._ssl_port(), "Kafka SSL listener")
         check_port_free("127.0.0.1", self._controller_port(), "Kafka controller")
 
     def _write_config(self) -> None:
@@ -511,6 +608,28 @@ class Kafka(Component):
             listeners.append(f"SEED://{s.bind_host}:{s.kafka_seed_port}")
             advertised.append(f"SEED://{s.kafka_seed_host}:{s.kafka_seed_port}")
             protocols.append("SEED:PLAINTEXT")
+        security = {}  # per-listener settings of the SASL and SSL listeners
+        if self._sasl_port():
+            listeners.append(f"SASL://{s.bind_host}:{self._sasl_port()}")
+            advertised.append(f"SASL://{s.kafka_advertised_host}:{self._sasl_port()}")
+            protocols.append("SASL:SASL_PLAINTEXT")
+            # PLAIN only on this listener; brokers and the controller keep talking PLAINTEXT.
+            security.update({
+                "listener.name.sasl.sasl.enabled.mechanisms": "PLAIN",
+                "listener.name.sasl.plain.sasl.jaas.config":
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    f'username="{s.kafka_sasl_username}" password="{s.kafka_sasl_password}" '
+                    f'user_{s.kafka_sasl_username}="{s.kafka_sasl_password}";',
+            })
+        if self._ssl_port():
+            listeners.append(f"SSL://{s.bind_host}:{self._ssl_port()}")
+            advertised.append(f"SSL://{s.kafka_advertised_host}:{self._ssl_port()}")
+            protocols.append("SSL:SSL")
+            security.update({
+                "listener.name.ssl.ssl.keystore.type": "PEM",
+                "listener.name.ssl.ssl.keystore.location": str(self._ensure_tls()),
+                "listener.name.ssl.ssl.client.auth": "none",
+            })
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
@@ -532,8 +651,13 @@ class Kafka(Component):
             "share.coordinator.state.topic.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
             "log.segment.bytes": str(256 * 1024 * 1024),
+            # The log cleaner looks for compactable logs every second instead of every 15 s, so
+            # a compacted topic with small segment.ms is compacted within seconds (tests of
+            # offset gaps); idle cleaner checks cost nothing.
+            "log.cleaner.backoff.ms": "1000",
             "num.network.threads": "2",
             "num.io.threads": "4",
+            **security,
         }
         self.dir.mkdir(parents=True, exist_ok=True)
         text = "# Written by scripts/infra on every start; edit the settings, not this file.\n"
@@ -564,6 +688,14 @@ class Kafka(Component):
         host = "127.0.0.1" if self.s.bind_host in ("0.0.0.0", "") else self.s.bind_host
         if not kafka_brokers(host, self.s.kafka_port):
             return False
+        if self._sasl_port():
+            # Metadata needs authentication there; an accepted connection is enough to know the
+            # listener is up (the PLAINTEXT check above proved the broker serves).
+            with socket.create_connection((host, self._sasl_port()), timeout=2):
+                pass
+        if self._ssl_port():
+            with socket.create_connection((host, self._ssl_port()), timeout=2):
+                pass
         if self.s.kafka_seed_port:
             return bool(kafka_brokers(host, self.s.kafka_seed_port))
         return True
@@ -782,6 +914,14 @@ class Infra:
         lines = ["# Source this file to point tools at the running services."]
         if "kafka" in eps:
             lines.append(f"export BASALT_KAFKA_BOOTSTRAP={eps['kafka']['bootstrap']}")
+            if eps["kafka"].get("ssl_bootstrap"):
+                lines += [f"export BASALT_KAFKA_SSL_BOOTSTRAP={eps['kafka']['ssl_bootstrap']}",
+                          f"export BASALT_KAFKA_SSL_CA_LOCATION={eps['kafka']['ssl_ca_location']}"]
+            if eps["kafka"].get("sasl_bootstrap"):
+                k = eps["kafka"]
+                lines += [f"export BASALT_KAFKA_SASL_BOOTSTRAP={k['sasl_bootstrap']}",
+                          f"export BASALT_KAFKA_SASL_USERNAME={k['sasl_username']}",
+                          f"export BASALT_KAFKA_SASL_PASSWORD={k['sasl_password']}"]
         if "minio" in eps:
             m = eps["minio"]
             lines += [f"export BASALT_S3_ENDPOINT={m['endpoint']}",
@@ -876,6 +1016,14 @@ gen.py then run verbatim.""")
     p.add_argument("--kafka-advertised-host", default="127.0.0.1")
     p.add_argument("--kafka-seed-port", type=int, default=None,
                    help="extra listener advertised as redpanda:<port> (seed mode: 29092)")
+    p.add_argument("--kafka-sasl-port", type=int, default=0,
+                   help="SASL_PLAINTEXT listener (mechanism PLAIN) port (default: a free port, "
+                        "remembered; -1 turns the listener off)")
+    p.add_argument("--kafka-ssl-port", type=int, default=0,
+                   help="SSL listener port, certificate signed by a generated test CA (default: a "
+                        "free port, remembered; -1 turns the listener off)")
+    p.add_argument("--kafka-sasl-username", default="basalt")
+    p.add_argument("--kafka-sasl-password", default="basalt-secret")
     p.add_argument("--partitions", type=int, default=1,
                    help="partitions of automatically created topics (default 1)")
     p.add_argument("--auto-create-topics", choices=["on", "off"], default=None,
@@ -902,6 +1050,8 @@ def settings_from_args(a: argparse.Namespace) -> Settings:
         kafka_controller_port=a.kafka_controller_port,
         kafka_advertised_host=a.kafka_advertised_host,
         kafka_seed_port=a.kafka_seed_port if a.kafka_seed_port is not None else (29092 if seed else 0),
+        kafka_sasl_port=a.kafka_sasl_port, kafka_sasl_username=a.kafka_sasl_username,
+        kafka_sasl_password=a.kafka_sasl_password, kafka_ssl_port=a.kafka_ssl_port,
         kafka_partitions=a.partitions,
         kafka_auto_create_topics=(a.auto_create_topics == "on") if a.auto_create_topics else seed,
         kafka_heap=a.kafka_heap,
@@ -915,6 +1065,11 @@ def _print_endpoints(eps: Dict[str, dict], run_dir: Path) -> None:
         k = eps["kafka"]
         seed = f"   seed listener {k['seed_bootstrap']}" if "seed_bootstrap" in k else ""
         print(f"kafka  {k.get('version', '')}  bootstrap {k['bootstrap']}{seed}   pid {k['pid']}")
+        if "ssl_bootstrap" in k:
+            print(f"       SSL {k['ssl_bootstrap']}   CA {k['ssl_ca_location']}")
+        if "sasl_bootstrap" in k:
+            print(f"       SASL_PLAINTEXT/PLAIN {k['sasl_bootstrap']}   user {k['sasl_username']} / "
+                  f"{k['sasl_password']}")
     if "minio" in eps:
         m = eps["minio"]
         print(f"minio  endpoint {m['endpoint']}   console {m['console']}   pid {m['pid']}")

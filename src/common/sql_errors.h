@@ -44,6 +44,7 @@ inline constexpr SqlError kWrongParamCount{1582, "42000"};
 inline constexpr SqlError kFunctionNotExists{1305, "42000"};
 inline constexpr SqlError kDivisionByZero{1365, "22012"};
 inline constexpr SqlError kTruncatedWrongValue{1292, "22007"};
+inline constexpr SqlError kUnknownTimeZone{1298, "HY000"};
 inline constexpr SqlError kQueryTimeout{3024, "HY000"};
 
 }  // namespace basalt::sql_errors

@@ -74,7 +74,8 @@ Result<Value> DecodeLiteral(const proto::ExprPB::Literal& pb) {
   return mismatch();
 }
 
-Result<ExprPtr> Decode(const proto::ExprPB& pb, const std::vector<DataType>& input_types, int depth) {
+Result<ExprPtr> Decode(const proto::ExprPB& pb, const std::vector<DataType>& input_types, int depth,
+                       const FunctionContext& context) {
   if (depth > kMaxDepth) return Status::Corruption("expression is nested too deeply");
   switch (pb.node_case()) {
     case proto::ExprPB::kLiteral: {
@@ -101,7 +102,7 @@ Result<ExprPtr> Decode(const proto::ExprPB& pb, const std::vector<DataType>& inp
       std::vector<DataType> arg_types;
       args.reserve(call.args_size());
       for (const proto::ExprPB& arg : call.args()) {
-        ASSIGN_OR_RETURN(ExprPtr child, Decode(arg, input_types, depth + 1));
+        ASSIGN_OR_RETURN(ExprPtr child, Decode(arg, input_types, depth + 1, context));
         arg_types.push_back(child->type());
         args.push_back(std::move(child));
       }
@@ -109,7 +110,7 @@ Result<ExprPtr> Decode(const proto::ExprPB& pb, const std::vector<DataType>& inp
         if (args.size() != 1) return Status::Corruption("cast with " + std::to_string(args.size()) + " arguments");
         return MakeCastExpr(std::move(args[0]), result_type);
       }
-      auto resolved = ResolveFunction(call.function(), arg_types);
+      auto resolved = ResolveFunction(call.function(), arg_types, context);
       if (!resolved.ok()) {
         return Status::InvalidArgument("expression calls function '" + call.function() +
                                        "' which does not resolve here: " + resolved.status().message());
@@ -156,8 +157,9 @@ Result<DataType> DataTypeFromPB(const proto::DataTypePB& pb) {
 
 Result<proto::ExprPB> ExprToPB(const Expr& expr) { return Encode(expr, 0); }
 
-Result<ExprPtr> ExprFromPB(const proto::ExprPB& pb, const std::vector<DataType>& input_types) {
-  return Decode(pb, input_types, 0);
+Result<ExprPtr> ExprFromPB(const proto::ExprPB& pb, const std::vector<DataType>& input_types,
+                           const FunctionContext& context) {
+  return Decode(pb, input_types, 0, context);
 }
 
 }  // namespace basalt

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "engine/expr.h"
+#include "engine/functions.h"
 #include "storage.pb.h"
 
 namespace basalt {
@@ -23,7 +24,9 @@ Result<DataType> DataTypeFromPB(const proto::DataTypePB& pb);
 Result<proto::ExprPB> ExprToPB(const Expr& expr);
 
 // Rebuilds the tree for evaluation over chunks whose columns have `input_types`. Calls are
-// resolved again through ResolveFunction; "cast" becomes MakeCastExpr.
-Result<ExprPtr> ExprFromPB(const proto::ExprPB& pb, const std::vector<DataType>& input_types);
+// resolved again through ResolveFunction (with `context`: the time zone of zone-dependent
+// functions); "cast" becomes MakeCastExpr.
+Result<ExprPtr> ExprFromPB(const proto::ExprPB& pb, const std::vector<DataType>& input_types,
+                           const FunctionContext& context = {});
 
 }  // namespace basalt

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 
 #include "common/sql_errors.h"
@@ -753,16 +754,8 @@ const std::unordered_map<std::string, Resolver>& Registry() {
       return Value::Int(x > 0 ? 1 : x < 0 ? -1 : 0);
     });
 
-    // Dates (values are UTC-free civil times; session time zones arrive with the query engine).
-    m["from_unixtime"] = Simple("from_unixtime", 1, 1, [](const std::vector<DataType>&) { return DataType::DateTime(); },
-                                [](const std::vector<Value>& v, const DataType& t) -> Result<Value> {
-                                  return Value::Int(v[0].AsInt() * 1000000, t);
-                                });
-    m["unix_timestamp"] = Simple("unix_timestamp", 1, 1, ReturnsBigInt, [](const std::vector<Value>& v, const DataType&) -> Result<Value> {
-      ASSIGN_OR_RETURN(Value dt, CastValue(v[0], DataType::DateTime()));
-      if (dt.is_null()) return Value::Null(DataType::BigInt());
-      return Value::Int(dt.int_value() / 1000000);
-    });
+    // Dates (values are civil times without a zone). from_unixtime, unix_timestamp and now depend
+    // on a time zone and are resolved by ResolveZoned below.
     m["date"] = Simple("date", 1, 1, [](const std::vector<DataType>&) { return DataType::Date(); },
                        [](const std::vector<Value>& v, const DataType& t) -> Result<Value> { return CastValue(v[0], t); });
     m["to_date"] = m["date"];
@@ -804,9 +797,65 @@ const std::unordered_map<std::string, Resolver>& Registry() {
   return *kRegistry;
 }
 
+// The functions whose result depends on the time zone (time_zone.h), or nullopt for any other
+// name.
+std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, const std::vector<DataType>& args,
+                                                     const TimeZone& zone) {
+  if (name == "from_unixtime") {
+    if (args.size() != 1) return Result<ResolvedFunction>(ArgCountError(name));
+    // As StarRocks: NULL for instants before 1970 or after 9999-12-31 23:59:59 in any zone.
+    constexpr int64_t kMaxUnixTimestamp = 253402243199;
+    return Result<ResolvedFunction>(ResolvedFunction{
+        RowWise([zone](const std::vector<Value>& v, const DataType& t) -> Result<Value> {
+          int64_t seconds = v[0].AsInt();
+          if (seconds < 0 || seconds > kMaxUnixTimestamp) return Value::Null(t);
+          return Value::Int(zone.CivilMicrosFromEpochSeconds(seconds), t);
+        }),
+        DataType::DateTime()});
+  }
+  if (name == "unix_timestamp") {
+    // unix_timestamp() without arguments is folded by the FE binder (the statement's start).
+    if (args.size() != 1) return Result<ResolvedFunction>(ArgCountError(name));
+    return Result<ResolvedFunction>(ResolvedFunction{
+        RowWise([zone](const std::vector<Value>& v, const DataType&) -> Result<Value> {
+          ASSIGN_OR_RETURN(Value dt, CastValue(v[0], DataType::DateTime()));
+          if (dt.is_null()) return Value::Null(DataType::BigInt());
+          return Value::Int(zone.EpochSecondsFromCivilMicros(dt.int_value()));
+        }),
+        DataType::BigInt()});
+  }
+  if (name == "now" || name == "current_timestamp" || name == "localtime" || name == "localtimestamp") {
+    // SELECT folds these at bind time (the statement's start); a load evaluates them per chunk
+    // (the FE binder leaves them unfolded for it, BindContext::defer_clock_functions).
+    if (!args.empty()) return Result<ResolvedFunction>(ArgCountError(name));
+    ScalarKernel kernel = [zone](const std::vector<ColumnPtr>&, size_t rows, const DataType& type) -> Result<ColumnPtr> {
+      int64_t seconds = static_cast<int64_t>(std::time(nullptr));
+      return Column::MakeConstant(Value::Int(zone.CivilMicrosFromEpochSeconds(seconds), type), rows);
+    };
+    return Result<ResolvedFunction>(ResolvedFunction{std::move(kernel), DataType::DateTime()});
+  }
+  if (name == "curdate" || name == "current_date") {
+    if (!args.empty()) return Result<ResolvedFunction>(ArgCountError(name));
+    ScalarKernel kernel = [zone](const std::vector<ColumnPtr>&, size_t rows, const DataType& type) -> Result<ColumnPtr> {
+      int64_t micros = zone.CivilMicrosFromEpochSeconds(static_cast<int64_t>(std::time(nullptr)));
+      constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+      int64_t days = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
+      return Column::MakeConstant(Value::Int(days, type), rows);
+    };
+    return Result<ResolvedFunction>(ResolvedFunction{std::move(kernel), DataType::Date()});
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types) {
+  return ResolveFunction(name, arg_types, FunctionContext{});
+}
+
+Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types,
+                                         const FunctionContext& context) {
+  if (auto zoned = ResolveZoned(name, arg_types, context.time_zone)) return std::move(*zoned);
   const auto& registry = Registry();
   auto it = registry.find(std::string(name));
   if (it == registry.end() || !it->second) {

@@ -13,6 +13,7 @@
 
 #include "common/status.h"
 #include "engine/expr.h"
+#include "engine/time_zone.h"
 
 namespace basalt {
 
@@ -21,8 +22,17 @@ struct ResolvedFunction {
   DataType result_type;
 };
 
+// What a resolved function may depend on besides its arguments.
+struct FunctionContext {
+  // For from_unixtime, unix_timestamp(datetime) and now(): UTC for SELECT, the job's `timezone`
+  // for a routine load's COLUMNS expressions.
+  TimeZone time_zone;
+};
+
 // NotFound-style SQL error 1305 when the name is unknown; 1582 for a wrong argument count.
 Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types);
+Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types,
+                                         const FunctionContext& context);
 
 // Total order used by comparisons, ORDER BY and DISTINCT: NULL sorts first; numbers compare
 // numerically, strings byte-wise, temporal values chronologically; mixed string/number compares

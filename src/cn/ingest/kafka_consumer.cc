@@ -3,10 +3,12 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "common/logging.h"
 
@@ -22,6 +24,8 @@ constexpr int32_t kDefaultMetaTimeoutMs = 12000;
 constexpr int32_t kMinRequestMs = 2000;
 // Messages dequeued per consume_batch_queue call (ingest.md §1.3: batches of a few thousand).
 constexpr size_t kDequeueBatch = 4096;
+// One metadata attempt; failures seen in between (authentication) end the wait early.
+constexpr int64_t kMetadataSliceMs = 500;
 
 int64_t MillisLeft(Clock::time_point deadline) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -33,7 +37,10 @@ struct ErrorLog {
   std::mutex mu;
   rd_kafka_resp_err_t last_err = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::string last_reason;
-  bool auth_failed = false;
+  std::atomic<bool> auth_failed{false};
+  // Kept apart from last_reason: "1/1 brokers are down" follows a failed login and would hide it.
+  std::string auth_reason;
+  rd_kafka_resp_err_t auth_err = RD_KAFKA_RESP_ERR_NO_ERROR;
 
   void Record(rd_kafka_resp_err_t err, const char* reason) {
     std::lock_guard<std::mutex> lock(mu);
@@ -41,6 +48,8 @@ struct ErrorLog {
     last_reason = reason != nullptr ? reason : rd_kafka_err2str(err);
     if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
         err == RD_KAFKA_RESP_ERR__SSL) {
+      auth_reason = last_reason;
+      auth_err = err;
       auth_failed = true;
     }
   }
@@ -48,9 +57,27 @@ struct ErrorLog {
     std::lock_guard<std::mutex> lock(mu);
     return last_reason;
   }
+  std::string DescribeAuth() {
+    std::lock_guard<std::mutex> lock(mu);
+    return auth_reason;
+  }
+  bool TlsFailed() {
+    std::lock_guard<std::mutex> lock(mu);
+    return auth_err == RD_KAFKA_RESP_ERR__SSL;
+  }
 };
 
 void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    // The callback only says "fatal"; the underlying error (e.g. an authentication failure) is
+    // what the job's pause reason must name.
+    char fatal_reason[512];
+    rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk, fatal_reason, sizeof(fatal_reason));
+    if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      static_cast<ErrorLog*>(opaque)->Record(fatal, fatal_reason);
+      return;
+    }
+  }
   static_cast<ErrorLog*>(opaque)->Record(static_cast<rd_kafka_resp_err_t>(err), reason);
 }
 
@@ -148,6 +175,26 @@ std::string Where(const proto::KafkaSourcePB& source) {
   return "topic '" + source.topic() + "' on Kafka brokers '" + source.brokers() + "'";
 }
 
+// Serves the consumer queue without waiting, so errors librdkafka raised in its own threads reach
+// OnError. Nothing is assigned while this runs, so no message is dropped.
+void DrainErrors(RdKafkaHandle& handle) {
+  while (rd_kafka_message_t* m = rd_kafka_consumer_poll(handle.rk, 0)) {
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) handle.errors->Record(m->err, rd_kafka_message_errstr(m));
+    rd_kafka_message_destroy(m);
+  }
+}
+
+// librdkafka reports a rejected SASL login or TLS handshake only through the error callback and
+// keeps retrying, so a metadata request just times out; this names the real cause instead. The
+// reason names the broker ("sasl_plaintext://host:port/...") and never the credentials.
+Status AuthenticationError(RdKafkaHandle& handle, const proto::KafkaSourcePB& source) {
+  auto protocol = source.properties().find("security.protocol");
+  std::string how = protocol == source.properties().end() ? "plaintext" : protocol->second;
+  const char* what = handle.errors->TlsFailed() ? "TLS handshake" : "authentication";
+  return Status::IOError(std::string(what) + " with Kafka brokers '" + source.brokers() + "' failed (security.protocol " +
+                         how + "): " + handle.errors->DescribeAuth());
+}
+
 // The partition ids of the topic, or NotFound / IOError naming the brokers and topic.
 //
 // Asks for the metadata of all topics and looks for ours: a metadata request naming the topic
@@ -156,7 +203,24 @@ std::string Where(const proto::KafkaSourcePB& source) {
 Result<std::vector<int32_t>> TopicPartitions(RdKafkaHandle& handle, const proto::KafkaSourcePB& source,
                                              int timeout_ms) {
   const struct rd_kafka_metadata* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(handle.rk, /*all_topics=*/1, nullptr, &md, timeout_ms);
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  // Short attempts with the error callback served in between: a failed login is known within a
+  // second, not after the whole timeout.
+  for (;;) {
+    int64_t left = MillisLeft(deadline);
+    if (left <= 0) break;
+    const Clock::time_point attempt = Clock::now();
+    err = rd_kafka_metadata(handle.rk, /*all_topics=*/1, nullptr, &md,
+                            static_cast<int>(std::min<int64_t>(left, kMetadataSliceMs)));
+    DrainErrors(handle);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    if (handle.errors->auth_failed) return AuthenticationError(handle, source);
+    // A request that fails at once (no broker up yet) must not turn this into a busy loop.
+    if (Clock::now() - attempt < std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::string why = handle.errors->Describe();
     return Status::IOError("cannot read metadata of " + Where(source) + " within " + std::to_string(timeout_ms) +
@@ -240,8 +304,10 @@ std::string RdKafkaBatchSource::OutOfRangeReason(int32_t partition, int64_t offs
                                                              &low, &high, kMinRequestMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return reason + " is not available on the brokers";
   if (offset < low) {
-    return reason + " is below the log start offset " + std::to_string(low) +
-           " (the data was deleted by retention)";
+    // Never skipped: the job pauses and the user decides (ALTER ROUTINE LOAD ... kafka_offsets).
+    return reason + " is below the log start offset " + std::to_string(low) + " (the data was deleted by retention " +
+           "or delete-records before it was loaded: " + std::to_string(low - offset) + " offsets in [" +
+           std::to_string(offset) + ", " + std::to_string(low) + ") are gone)";
   }
   if (offset > high) {
     return reason + " is beyond the end offset " + std::to_string(high) + " (was the topic recreated?)";
@@ -302,8 +368,7 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
       break;
     }
     if (handle_->errors->auth_failed) {
-      error = Status::IOError("authentication with Kafka brokers '" + source.brokers() +
-                              "' failed: " + handle_->errors->Describe());
+      error = AuthenticationError(*handle_, source);
       break;
     }
     size_t want = kDequeueBatch;

@@ -32,10 +32,15 @@
 //     transactional data the consumer skipped. Never below the begin offset or the last consumed
 //     offset + 1.
 //   - OFFSET_OUT_OF_RANGE (auto.offset.reset=error reports every offset reset this way) ends the
-//     batch with a pause_reason naming the partition, the offset and the partition's watermarks.
+//     batch with a pause_reason naming the partition, the offset and the partition's watermarks
+//     (below the log start: how many offsets were deleted before they were loaded).
 //   - Unknown topic/partition (NotFound), unreachable brokers (IOError), authentication failures
 //     (IOError) are errors naming the brokers and topic, returned within limits.max_ms plus a few
-//     seconds at most.
+//     seconds at most. librdkafka reports a rejected SASL login / TLS handshake only through its
+//     error callback and retries forever; metadata requests are therefore made in short slices
+//     with the callback served in between, so "authentication (or: TLS handshake) with Kafka
+//     brokers '...' failed: <librdkafka's reason>" comes within about a second instead of a
+//     timeout. Credentials are never part of an error.
 //
 // Thread-safety: a source is used by one thread at a time.
 #pragma once

@@ -8,8 +8,10 @@
 // Control records and aborted transactional data are not written by the 2.0.2 mock (see
 // CommittedTransactionIsReadToTheEnd); KafkaRealBrokerTest checks them against a real broker when
 // BASALT_TEST_KAFKA_BROKERS is set (e.g. `scripts/infra up --only kafka`, then
-// BASALT_TEST_KAFKA_BROKERS=127.0.0.1:9092) and is skipped otherwise. Authentication failures are
-// not driven by any test here.
+// BASALT_TEST_KAFKA_BROKERS=127.0.0.1:9092) and is skipped otherwise. Its SASL test needs
+// BASALT_TEST_KAFKA_SASL_BROKERS / _USERNAME / _PASSWORD (scripts/infra's SASL_PLAINTEXT listener,
+// PLAIN), its SSL test BASALT_TEST_KAFKA_SSL_BROKERS / _CA_LOCATION. The e2e tier (test/e2e/test_routine_load_kafka_edges.py) runs these tests against the
+// broker it starts and fails if they are skipped there.
 #include "cn/ingest/kafka_consumer.h"
 
 #include <gtest/gtest.h>
@@ -342,6 +344,87 @@ TEST(KafkaRealBrokerTest, ControlRecordsAndAbortedData) {
     EXPECT_EQ(batch->progress[0].next_offset(), 11) << "begin " << c.begin;
     EXPECT_EQ(batch->progress[0].high_watermark(), 11) << "begin " << c.begin;
   }
+}
+
+// A rejected SASL login is reported as an authentication failure naming the brokers, within about
+// a second (librdkafka itself only retries and lets the request time out), never with the
+// password; the right credentials work.
+TEST(KafkaRealBrokerTest, SaslPlainAuthentication) {
+  const char* brokers = std::getenv("BASALT_TEST_KAFKA_SASL_BROKERS");
+  const char* username = std::getenv("BASALT_TEST_KAFKA_SASL_USERNAME");
+  const char* password = std::getenv("BASALT_TEST_KAFKA_SASL_PASSWORD");
+  if (brokers == nullptr || *brokers == '\0' || username == nullptr || password == nullptr) {
+    GTEST_SKIP() << "BASALT_TEST_KAFKA_SASL_BROKERS / _USERNAME / _PASSWORD not set";
+  }
+  auto request = [&](const std::string& secret) {
+    proto::KafkaMetaRequest r;
+    r.mutable_source()->set_brokers(brokers);
+    r.mutable_source()->set_topic("basalt_no_such_topic");
+    auto& properties = *r.mutable_source()->mutable_properties();
+    properties["security.protocol"] = "SASL_PLAINTEXT";
+    properties["sasl.mechanism"] = "PLAIN";
+    properties["sasl.username"] = username;
+    properties["sasl.password"] = secret;
+    r.set_timeout_ms(12000);
+    return r;
+  };
+  // Authenticated: the broker answers, and the topic does not exist.
+  auto good = GetKafkaMeta(request(password));
+  EXPECT_EQ(good.status().code(), StatusCode::kNotFound) << good.status();
+
+  const std::string wrong = "wrong-secret-4711";
+  auto start = std::chrono::steady_clock::now();
+  auto bad = GetKafkaMeta(request(wrong));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kIOError) << bad.status();
+  EXPECT_NE(bad.status().message().find("authentication with Kafka brokers '" + std::string(brokers) + "' failed"),
+            std::string::npos)
+      << bad.status();
+  EXPECT_NE(bad.status().message().find("Authentication failed"), std::string::npos) << bad.status();
+  EXPECT_EQ(bad.status().message().find(wrong), std::string::npos) << bad.status();
+  EXPECT_LT(ms, 6000);
+
+  // The consume path says the same.
+  KafkaTaskSource task;
+  *task.source.mutable_properties() = request(wrong).source().properties();
+  task.source.set_brokers(brokers);
+  task.source.set_topic("basalt_no_such_topic");
+  task.begin_offsets.emplace_back().set_offset(0);
+  Consumed consumed;
+  auto batch = Consume(task, {.max_ms = 10000}, &consumed);
+  ASSERT_FALSE(batch.ok());
+  EXPECT_NE(batch.status().message().find("authentication with Kafka brokers"), std::string::npos) << batch.status();
+  EXPECT_EQ(batch.status().message().find(wrong), std::string::npos) << batch.status();
+}
+
+// TLS: with the CA that signed the broker's certificate the broker answers; without it the
+// failed handshake is named as such (not a timeout).
+TEST(KafkaRealBrokerTest, SslCertificateVerification) {
+  const char* brokers = std::getenv("BASALT_TEST_KAFKA_SSL_BROKERS");
+  const char* ca = std::getenv("BASALT_TEST_KAFKA_SSL_CA_LOCATION");
+  if (brokers == nullptr || *brokers == '\0' || ca == nullptr || *ca == '\0') {
+    GTEST_SKIP() << "BASALT_TEST_KAFKA_SSL_BROKERS / _CA_LOCATION not set";
+  }
+  proto::KafkaMetaRequest request;
+  request.mutable_source()->set_brokers(brokers);
+  request.mutable_source()->set_topic("basalt_no_such_topic");
+  (*request.mutable_source()->mutable_properties())["security.protocol"] = "SSL";
+  request.set_timeout_ms(12000);
+  auto untrusted_start = std::chrono::steady_clock::now();
+  auto untrusted = GetKafkaMeta(request);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  untrusted_start).count();
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_NE(untrusted.status().message().find("TLS handshake with Kafka brokers '" + std::string(brokers) + "' failed"),
+            std::string::npos)
+      << untrusted.status();
+  EXPECT_NE(untrusted.status().message().find("certificate verify failed"), std::string::npos) << untrusted.status();
+  EXPECT_LT(ms, 6000);
+
+  (*request.mutable_source()->mutable_properties())["ssl.ca.location"] = ca;
+  auto trusted = GetKafkaMeta(request);
+  EXPECT_EQ(trusted.status().code(), StatusCode::kNotFound) << trusted.status();
 }
 
 TEST_F(KafkaConsumerTest, UnknownTopicAndPartition) {

@@ -126,6 +126,143 @@ Result<std::vector<RangeUpperBound>> PartitionBounds(const proto::LoadTargetPB& 
   return bounds;
 }
 
+// Parsed rows per routing + write step: large enough that per-chunk overheads vanish, small
+// enough that a chunk and its per-tablet copies stay in cache.
+constexpr size_t kRowsPerChunk = 8192;
+
+// Routes parsed chunks to their tablets (step 3 of the header) and streams them into one
+// TabletRowsetWriter per tablet, opened on the tablet's first row.
+class TabletSink {
+ public:
+  TabletSink(const proto::RoutineLoadTaskRequest& request, const RoutineLoadDeps& deps,
+             const std::vector<RangeUpperBound>& bounds, RowParser* parser)
+      : request_(request),
+        target_(request.target()),
+        deps_(deps),
+        bounds_(bounds),
+        parser_(parser),
+        partition_columns_(target_.partition_columns().begin(), target_.partition_columns().end()),
+        dist_columns_(target_.distribution_columns().begin(), target_.distribution_columns().end()),
+        allowed_(target_.allowed_partitions().begin(), target_.allowed_partitions().end()) {}
+
+  int64_t routing_errors() const { return routing_errors_; }
+
+  Status Write(Chunk rows) {
+    if (rows.num_rows == 0) return Status::OK();
+    // Partition of every row, then drop rows without an (allowed) partition.
+    std::vector<int> partition_of_row = RouteRangePartitions(rows, partition_columns_, bounds_);
+    std::vector<uint8_t> keep(rows.num_rows, 1);
+    size_t dropped = 0;
+    for (size_t r = 0; r < rows.num_rows; ++r) {
+      const int p = partition_of_row[r];
+      std::string reason;
+      if (p < 0) {
+        reason = "no partition for the row (its partition key is at or above every partition's upper bound)";
+      } else if (!allowed_.empty() && allowed_.count(target_.partitions(p).partition_id()) == 0) {
+        reason = "the row belongs to partition " + target_.partitions(p).name() +
+                 ", which is not in the job's PARTITION list";
+      }
+      if (!reason.empty()) {
+        keep[r] = 0;
+        ++dropped;
+        parser_->KeepRejected(std::move(reason), FormatRow(rows, r, target_.schema()));
+      }
+    }
+    if (dropped > 0) {
+      rows = rows.Filter(keep);
+      std::vector<int> kept;
+      kept.reserve(rows.num_rows);
+      for (size_t r = 0; r < keep.size(); ++r) {
+        if (keep[r]) kept.push_back(partition_of_row[r]);
+      }
+      partition_of_row = std::move(kept);
+      routing_errors_ += static_cast<int64_t>(dropped);
+    }
+    if (rows.num_rows == 0) return Status::OK();
+
+    // Bucket: tablet of every row, grouped per (partition, bucket) in that order.
+    std::map<std::pair<int, int>, std::vector<uint32_t>> rows_of_tablet;
+    const bool hash = target_.distribution() == "HASH";
+    // HashBuckets takes one bucket count; partitions may differ, so hash once per distinct count.
+    std::map<int, std::vector<uint32_t>> buckets_by_count;
+    for (size_t r = 0; r < rows.num_rows; ++r) {
+      const int p = partition_of_row[r];
+      const int tablets = target_.partitions(p).tablets_size();
+      int bucket;
+      if (hash) {
+        auto it = buckets_by_count.find(tablets);
+        if (it == buckets_by_count.end()) {
+          it = buckets_by_count.emplace(tablets, HashBuckets(rows, dist_columns_, static_cast<uint32_t>(tablets)))
+                   .first;
+        }
+        bucket = static_cast<int>(it->second[r]);
+      } else {
+        bucket = static_cast<int>(round_robin_++ % static_cast<uint64_t>(tablets));
+      }
+      rows_of_tablet[{p, bucket}].push_back(static_cast<uint32_t>(r));
+    }
+    for (const auto& [key, positions] : rows_of_tablet) {
+      ASSIGN_OR_RETURN(TabletRowsetWriter * writer, WriterFor(key));
+      if (Status st = writer->Append(rows.Take(positions)); !st.ok()) {
+        return st.WithContext("tablet " + std::to_string(TabletOf(key).tablet_id()));
+      }
+    }
+    return Status::OK();
+  }
+
+  // Closes every tablet's rowset (last segment + txn log) and lists them in the response.
+  Status Finish(proto::RoutineLoadTaskResponse* response, int64_t* loaded_bytes) {
+    for (auto& [key, writer] : writers_) {
+      auto written = writer->Finish();
+      if (!written.ok()) return written.status().WithContext("tablet " + std::to_string(TabletOf(key).tablet_id()));
+      proto::TabletWriteResultPB* result = response->add_tablets();
+      result->set_tablet_id(TabletOf(key).tablet_id());
+      *result->mutable_rowset() = written->rowset;
+      result->set_txn_log_key(written->txn_log_key);
+      *loaded_bytes += written->rowset.data_size();
+    }
+    return Status::OK();
+  }
+
+ private:
+  const proto::TabletTargetPB& TabletOf(const std::pair<int, int>& key) const {
+    return target_.partitions(key.first).tablets(key.second);
+  }
+
+  Result<TabletRowsetWriter*> WriterFor(const std::pair<int, int>& key) {
+    auto it = writers_.find(key);
+    if (it != writers_.end()) return it->second.get();
+    if (store_ == nullptr) {
+      if (!deps_.open_store) return Status::Internal("routine load without an object store opener");
+      ASSIGN_OR_RETURN(store_, deps_.open_store(target_.volume()));
+    }
+    const proto::TabletTargetPB& tablet = TabletOf(key);
+    TabletWriteTarget write_target;
+    write_target.tablet_id = tablet.tablet_id();
+    write_target.prefix = tablet.prefix();
+    write_target.txn_id = request_.txn_id();
+    write_target.writer_id = 1;
+    TabletWriteOptions options;
+    options.max_segment_rows = std::max<uint64_t>(deps_.max_segment_rows, 1);
+    auto made = TabletRowsetWriter::Make(*store_, write_target, target_.schema(), options);
+    if (!made.ok()) return made.status().WithContext("tablet " + std::to_string(tablet.tablet_id()));
+    return writers_.emplace(key, std::move(made).value()).first->second.get();
+  }
+
+  const proto::RoutineLoadTaskRequest& request_;
+  const proto::LoadTargetPB& target_;
+  const RoutineLoadDeps& deps_;
+  const std::vector<RangeUpperBound>& bounds_;
+  RowParser* parser_;
+  const std::vector<size_t> partition_columns_;
+  const std::vector<size_t> dist_columns_;
+  const std::set<int64_t> allowed_;
+  uint64_t round_robin_ = 0;
+  int64_t routing_errors_ = 0;
+  std::shared_ptr<ObjectStore> store_;
+  std::map<std::pair<int, int>, std::unique_ptr<TabletRowsetWriter>> writers_;
+};
+
 }  // namespace
 
 std::string ErrorLogFileName(int64_t job_id, int64_t txn_id) {
@@ -162,7 +299,9 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   parser_options.max_kept_rejected = log_limit < 0 ? -1 : std::max<int64_t>(log_limit, kMaxErrorSamples);
   ASSIGN_OR_RETURN(std::unique_ptr<RowParser> parser, RowParser::Make(request.format(), schema, parser_options));
 
-  // Consume and parse.
+  // Consume, parse, route and write as the messages arrive: every kRowsPerChunk parsed rows are
+  // routed and appended to their tablets' open segments, so the batch is never held in memory as
+  // a whole and each row is copied once after parsing (into its tablet's chunk).
   KafkaTaskSource task_source;
   task_source.source = request.source();
   task_source.begin_offsets.assign(request.begin_offsets().begin(), request.begin_offsets().end());
@@ -175,11 +314,18 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   limits.max_bytes = request.max_batch_bytes();
   limits.max_ms = request.max_consume_ms();
   const int64_t max_rows = request.max_batch_rows();
+  TabletSink sink(request, deps, bounds, parser.get());
+  Status write_status;
   ASSIGN_OR_RETURN(KafkaBatch batch, source->ConsumeBatch(limits, [&](const KafkaMessage& m) {
                      parser->Parse(m.payload);
+                     if (parser->buffered_rows() >= kRowsPerChunk) {
+                       write_status = sink.Write(parser->TakeRows());
+                       if (!write_status.ok()) return false;
+                     }
                      return max_rows <= 0 || parser->total_rows() < max_rows;
                    }));
   source.reset();
+  RETURN_IF_ERROR(write_status);
 
   proto::RoutineLoadTaskResponse response;
   for (auto& p : batch.progress) *response.add_progress() = std::move(p);
@@ -192,92 +338,10 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
                                 std::chrono::steady_clock::now() - start).count());
     return response;
   }
-
-  Chunk rows = parser->TakeRows();
-  int64_t error_rows = parser->error_rows();
-
-  // Route: partition of every row, then drop rows without an (allowed) partition.
-  std::vector<size_t> partition_columns(target.partition_columns().begin(), target.partition_columns().end());
-  std::vector<int> partition_of_row = RouteRangePartitions(rows, partition_columns, bounds);
-  std::set<int64_t> allowed(target.allowed_partitions().begin(), target.allowed_partitions().end());
-  std::vector<uint8_t> keep(rows.num_rows, 1);
-  size_t dropped = 0;
-  for (size_t r = 0; r < rows.num_rows; ++r) {
-    int p = partition_of_row[r];
-    std::string reason;
-    if (p < 0) {
-      reason = "no partition for the row (its partition key is at or above every partition's upper bound)";
-    } else if (!allowed.empty() && allowed.count(target.partitions(p).partition_id()) == 0) {
-      reason = "the row belongs to partition " + target.partitions(p).name() +
-               ", which is not in the job's PARTITION list";
-    }
-    if (!reason.empty()) {
-      keep[r] = 0;
-      ++dropped;
-      parser->KeepRejected(std::move(reason), FormatRow(rows, r, schema));
-    }
-  }
-  if (dropped > 0) {
-    rows = rows.Filter(keep);
-    std::vector<int> kept;
-    kept.reserve(rows.num_rows);
-    for (size_t r = 0; r < keep.size(); ++r) {
-      if (keep[r]) kept.push_back(partition_of_row[r]);
-    }
-    partition_of_row = std::move(kept);
-    error_rows += static_cast<int64_t>(dropped);
-  }
-
-  // Bucket: tablet of every row, grouped per (partition, bucket) in that order.
-  std::map<std::pair<int, int>, std::vector<uint32_t>> rows_of_tablet;
-  if (rows.num_rows > 0) {
-    std::vector<size_t> dist_columns(target.distribution_columns().begin(), target.distribution_columns().end());
-    const bool hash = target.distribution() == "HASH";
-    // HashBuckets takes one bucket count; partitions may differ, so hash once per distinct count.
-    std::map<int, std::vector<uint32_t>> buckets_by_count;
-    uint64_t round_robin = 0;
-    for (size_t r = 0; r < rows.num_rows; ++r) {
-      const int p = partition_of_row[r];
-      const int tablets = target.partitions(p).tablets_size();
-      int bucket;
-      if (hash) {
-        auto it = buckets_by_count.find(tablets);
-        if (it == buckets_by_count.end()) {
-          it = buckets_by_count.emplace(tablets, HashBuckets(rows, dist_columns, static_cast<uint32_t>(tablets))).first;
-        }
-        bucket = static_cast<int>(it->second[r]);
-      } else {
-        bucket = static_cast<int>(round_robin++ % static_cast<uint64_t>(tablets));
-      }
-      rows_of_tablet[{p, bucket}].push_back(static_cast<uint32_t>(r));
-    }
-  }
-
-  // Write.
-  std::shared_ptr<ObjectStore> store;
-  if (!rows_of_tablet.empty()) {
-    if (!deps.open_store) return Status::Internal("routine load without an object store opener");
-    ASSIGN_OR_RETURN(store, deps.open_store(target.volume()));
-  }
+  RETURN_IF_ERROR(sink.Write(parser->TakeRows()));
+  const int64_t error_rows = parser->error_rows() + sink.routing_errors();
   int64_t loaded_bytes = 0;
-  TabletWriteOptions write_options;
-  write_options.max_segment_rows = std::max<uint64_t>(deps.max_segment_rows, 1);
-  for (const auto& [key, positions] : rows_of_tablet) {
-    const proto::TabletTargetPB& tablet = target.partitions(key.first).tablets(key.second);
-    TabletWriteTarget write_target;
-    write_target.tablet_id = tablet.tablet_id();
-    write_target.prefix = tablet.prefix();
-    write_target.txn_id = request.txn_id();
-    write_target.writer_id = 1;
-    Chunk part = rows.Take(positions);
-    auto written = WriteTabletRows(*store, write_target, schema, part, write_options);
-    if (!written.ok()) return written.status().WithContext("tablet " + std::to_string(tablet.tablet_id()));
-    proto::TabletWriteResultPB* result = response.add_tablets();
-    result->set_tablet_id(tablet.tablet_id());
-    *result->mutable_rowset() = written->rowset;
-    result->set_txn_log_key(written->txn_log_key);
-    loaded_bytes += written->rowset.data_size();
-  }
+  RETURN_IF_ERROR(sink.Finish(&response, &loaded_bytes));
   RETURN_IF_ERROR(CheckFailpoint("cn_routine_load_after_write"));
 
   // Answer.

@@ -215,9 +215,17 @@ Status RowParser::InitTransform(std::vector<Target> table) {
     targets_.push_back(std::move(source));
   }
   transform->num_sources = targets_.size();
+  // Time-zone-dependent functions (from_unixtime, now, ...) use the job's timezone, as StarRocks
+  // evaluates a load's expressions in the load's time zone.
+  FunctionContext context;
+  if (!format_.timezone().empty()) {
+    auto zone = TimeZone::Load(format_.timezone());
+    if (!zone.ok()) return Status::InvalidArgument("timezone: " + zone.status().message());
+    context.time_zone = std::move(zone).value();
+  }
   for (const proto::LoadColumnPB& item : format_.load_columns()) {
     if (!item.has_expr()) continue;
-    auto expr = ExprFromPB(item.expr(), input_types);
+    auto expr = ExprFromPB(item.expr(), input_types, context);
     if (!expr.ok()) {
       return Status::InvalidArgument("COLUMNS item '" + item.name() + "': " + expr.status().message());
     }
@@ -226,7 +234,7 @@ Status RowParser::InitTransform(std::vector<Target> table) {
     transform->derived.push_back(std::move(expr).value());
   }
   if (format_.has_where()) {
-    auto where = ExprFromPB(format_.where(), input_types);
+    auto where = ExprFromPB(format_.where(), input_types, context);
     if (!where.ok()) return Status::InvalidArgument("WHERE: " + where.status().message());
     transform->where = std::move(where).value();
   }
@@ -413,7 +421,8 @@ Chunk RowParser::TakeRows() {
   chunk.columns = std::move(columns_);
   chunk.num_rows = rows_in_chunk_;
   columns_.clear();
-  for (const Target& t : targets_) columns_.push_back(Column::Make(t.type));
+  // The next chunk is usually as long as this one (the task takes a chunk every N rows).
+  for (const Target& t : targets_) columns_.push_back(Column::Make(t.type, rows_in_chunk_));
   rows_in_chunk_ = 0;
   if (transform_) return ApplyTransform(chunk);
   return chunk;
@@ -1033,11 +1042,19 @@ class CsvRowParser final : public RowParser {
     if (separator_.empty() || delimiter_.empty()) return Status::InvalidArgument("empty CSV separator");
     size_t fields = format_.columns_size() > 0 ? static_cast<size_t>(format_.columns_size()) : targets_.size();
     ASSIGN_OR_RETURN(field_target_, MapSourceFields(fields));
+    if (format_.enclose().size() > 1) return Status::InvalidArgument("CSV enclose must be a single byte");
+    if (format_.escape().size() > 1) return Status::InvalidArgument("CSV escape must be a single byte");
+    enclose_ = format_.enclose().empty() ? -1 : static_cast<unsigned char>(format_.enclose()[0]);
+    escape_ = format_.escape().empty() ? -1 : static_cast<unsigned char>(format_.escape()[0]);
+    trim_space_ = format_.trim_space();
+    quoted_ = enclose_ >= 0 || escape_ >= 0 || trim_space_;
+    field_values_.resize(field_target_.size());
     return Status::OK();
   }
 
   void Parse(std::string_view message) override {
     received_bytes_ += static_cast<int64_t>(message.size());
+    if (quoted_) return ParseQuoted(message);
     size_t pos = 0;
     while (pos < message.size()) {
       size_t end = delimiter_.size() == 1 ? message.find(delimiter_[0], pos) : message.find(delimiter_, pos);
@@ -1079,9 +1096,144 @@ class CsvRowParser final : public RowParser {
     FinishRow(line);
   }
 
+  // With enclose / escape / trim_space (StarRocks semantics): one pass over the message, since a
+  // row delimiter inside an enclosed field or after an escape does not end the row. Per field:
+  //   - trim_space: spaces before the field (and before its opening enclose) and after it (and
+  //     after its closing enclose) are dropped; spaces inside an enclosure are kept;
+  //   - a field whose first byte is the enclose byte is enclosed: up to the next lone enclose
+  //     byte, separators and delimiters are data and a doubled enclose byte is one enclose byte;
+  //     bytes after the closing enclose up to the separator are kept as they are;
+  //   - the escape byte makes the next byte data, whatever it is (it is dropped itself);
+  //   - a field whose text is exactly \N and that was not enclosed is NULL (checked before
+  //     unescaping, so escape = '\\' keeps the NULL marker).
+  // An enclosure still open at the end of the message makes the rest of the message one error
+  // row naming the enclose byte.
+  void ParseQuoted(std::string_view message) {
+    size_t pos = 0;
+    const size_t n = message.size();
+    auto at = [&](size_t i, const std::string& token) {
+      return token.size() == 1 ? message[i] == token[0] : message.compare(i, token.size(), token) == 0;
+    };
+    while (pos < n) {
+      const size_t row_start = pos;
+      BeginRow();
+      size_t field = 0;
+      bool row_done = false;
+      bool unterminated = false;
+      size_t row_end = n;  // Where the row's text ends (before its delimiter).
+      while (!row_done) {
+        // One field, from `pos`.
+        std::string* out = field < field_values_.size() ? &field_values_[field] : &scratch_;
+        out->clear();
+        if (trim_space_) {
+          while (pos < n && message[pos] == ' ') ++pos;
+        }
+        bool enclosed = false;
+        size_t kept_trailing = 0;  // Bytes of `out` that trailing-space trimming must not drop.
+        if (enclose_ >= 0 && pos < n && static_cast<unsigned char>(message[pos]) == enclose_) {
+          enclosed = true;
+          ++pos;
+          bool closed = false;
+          while (pos < n) {
+            unsigned char c = static_cast<unsigned char>(message[pos]);
+            if (escape_ >= 0 && c == escape_ && pos + 1 < n) {
+              out->push_back(message[pos + 1]);
+              pos += 2;
+              continue;
+            }
+            if (c == enclose_) {
+              if (pos + 1 < n && static_cast<unsigned char>(message[pos + 1]) == enclose_) {
+                out->push_back(message[pos]);
+                pos += 2;
+                continue;
+              }
+              ++pos;
+              closed = true;
+              break;
+            }
+            out->push_back(message[pos++]);
+          }
+          if (!closed) {
+            unterminated = true;
+            break;
+          }
+          kept_trailing = out->size();
+        }
+        // The unenclosed part (or what follows the closing enclose), up to a separator or the
+        // row delimiter.
+        const size_t raw_start = pos;
+        while (pos < n && !at(pos, separator_) && !at(pos, delimiter_)) {
+          unsigned char c = static_cast<unsigned char>(message[pos]);
+          if (escape_ >= 0 && c == escape_ && pos + 1 < n) {
+            out->push_back(message[pos + 1]);
+            pos += 2;
+            kept_trailing = out->size();
+            continue;
+          }
+          out->push_back(message[pos++]);
+        }
+        std::string_view raw = message.substr(raw_start, pos - raw_start);
+        if (trim_space_) {
+          while (out->size() > kept_trailing && out->back() == ' ') out->pop_back();
+          while (!raw.empty() && raw.back() == ' ') raw.remove_suffix(1);
+        }
+        if (field < field_target_.size()) {
+          int t = field_target_[field];
+          if (t >= 0) {
+            if (!enclosed && raw == "\\N") {
+              SetNull(t);
+            } else {
+              SetText(t, *out);
+            }
+          }
+        }
+        ++field;
+        if (pos >= n) {
+          row_done = true;
+        } else if (at(pos, separator_)) {
+          pos += separator_.size();
+          // A separator right before the end of the row leaves an empty last field.
+          if (pos >= n) {
+            if (field < field_values_.size()) field_values_[field].clear();
+            if (field < field_target_.size() && field_target_[field] >= 0) SetText(field_target_[field], "");
+            ++field;
+            row_done = true;
+          }
+        } else {
+          row_end = pos;
+          pos += delimiter_.size();
+          row_done = true;
+        }
+      }
+      if (unterminated) {
+        std::string reason = "unterminated enclose character '" + std::string(1, static_cast<char>(enclose_)) +
+                             "' in field " + std::to_string(field + 1);
+        RejectRow(std::move(reason), message.substr(row_start));
+        return;
+      }
+      std::string_view line = message.substr(row_start, row_end - row_start);
+      if (line.empty()) continue;  // Empty lines are skipped, as in the plain path.
+      if (field != field_target_.size()) {
+        RejectRow("expected " + std::to_string(field_target_.size()) + " fields but the row has " +
+                      std::to_string(field),
+                  line);
+        continue;
+      }
+      FinishRow(line);
+    }
+  }
+
   std::string separator_;
   std::string delimiter_;
   std::vector<int> field_target_;
+  int enclose_ = -1;  // The enclose byte, -1 when none.
+  int escape_ = -1;   // The escape byte, -1 when none.
+  bool trim_space_ = false;
+  bool quoted_ = false;  // Any of the three: the one-pass parser is needed.
+  // The current row's field values when they had to be rewritten (enclosure, escapes, trimming);
+  // slots point into them until the row is finished. Sized once, so the strings never move.
+  std::vector<std::string> field_values_;
+  std::string scratch_;  // Fields beyond the expected count (the row is rejected anyway).
 };
 
 }  // namespace

@@ -15,6 +15,12 @@
 //     delimiter does not make an empty row, empty lines are skipped), fields separated by
 //     column_separator ("\t" by default; both may be several bytes). "\N" is NULL; an empty field
 //     is the empty string. A row with the wrong number of fields is an error row.
+//     enclose / escape / trim_space (one byte each, StarRocks semantics, RoutineLoadFormatPB):
+//     a field starting with the enclose byte runs to the next lone enclose byte and may hold
+//     separators, row delimiters (the row goes on) and doubled enclose bytes (one literal each);
+//     the escape byte makes the next byte literal; trim_space drops spaces around fields outside
+//     the enclosure. An unenclosed \N is still NULL. An enclosure left open at the end of the
+//     message makes the rest of the message one error row naming the enclose byte.
 //
 //   COLUMNS (format.columns): source field i goes to the table column named columns[i]
 //   (case-insensitive); names that are not table columns are dropped. Without it CSV fields and
@@ -22,6 +28,7 @@
 //   source field feeds, and a missing JSON value, gets the column default (has_default) or NULL.
 //
 //   Derived columns and WHERE (format.load_columns, format.where): parsing works in two steps.
+//   Their time-zone-dependent functions (from_unixtime, unix_timestamp, now) use format.timezone.
 //   The fields are first parsed, as above, into source columns: the load_columns items without
 //   an expression, in order (CSV fields and jsonpaths positionally, simple mode by name); a
 //   source named like a table column has that column's type (and its default for a missing JSON
@@ -98,6 +105,8 @@ class RowParser {
   // columns / WHERE this is where they are evaluated (and rows rejected or unselected).
   Chunk TakeRows();
 
+  // Rows parsed since the last TakeRows() (before derived columns / WHERE).
+  size_t buffered_rows() const { return rows_in_chunk_; }
   int64_t total_rows() const { return total_rows_; }
   int64_t error_rows() const { return error_rows_; }
   int64_t unselected_rows() const { return unselected_rows_; }

@@ -441,5 +441,139 @@ TEST(RowParserTest, BadLoadExpressionsFailMake) {
   EXPECT_FALSE(RowParser::Make(g, SeedSchema()).ok());
 }
 
+// ---------------------------------------------------------------------------------------------
+// CSV enclose / escape / trim_space.
+
+proto::RoutineLoadFormatPB QuotedCsv(std::string enclose, std::string escape, bool trim) {
+  proto::RoutineLoadFormatPB f = Csv();
+  f.set_enclose(std::move(enclose));
+  f.set_escape(std::move(escape));
+  f.set_trim_space(trim);
+  return f;
+}
+
+TEST(RowParserTest, CsvEncloseHoldsSeparatorsDelimitersAndDoubledEncloses) {
+  auto parser = MakeParser(QuotedCsv("\"", "", false), SeedSchema(), {.max_kept_rejected = -1});
+  // A separator, a row delimiter (the row goes on) and a doubled enclose inside enclosures.
+  parser->Parse("1,\"a,b\",10\n2,\"line1\nline2\",20\n3,\"say \"\"hi\"\"\",30\n");
+  // Enclosed empty string, enclosed \N (a string, not NULL), unenclosed \N (NULL), text after the
+  // closing enclose, an enclose inside an unenclosed field (literal).
+  parser->Parse("4,\"\",40\n5,\"\\N\",50\n6,\\N,60\n7,\"ab\"cd,70\n8,x\"y,80");
+  EXPECT_EQ(parser->error_rows(), 0) << parser->rejected()[0].reason;
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|a,b|10", "2|line1\nline2|20", "3|say \"hi\"|30", "4||40",
+                                               "5|\\N|50", "6|NULL|60", "7|abcd|70", "8|x\"y|80"}));
+  EXPECT_EQ(parser->total_rows(), 8);
+}
+
+TEST(RowParserTest, CsvEncloseWithMultiByteSeparators) {
+  proto::RoutineLoadFormatPB f = QuotedCsv("'", "", false);
+  f.set_column_separator("||");
+  f.set_row_delimiter("\r\n");
+  auto parser = MakeParser(f, SeedSchema());
+  parser->Parse("1||'x||y\r\nz'||10\r\n2||'it''s'||20\r\n");
+  EXPECT_EQ(parser->error_rows(), 0);
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|x||y\r\nz|10", "2|it's|20"}));
+}
+
+TEST(RowParserTest, CsvEscapeMakesTheNextByteLiteral) {
+  auto parser = MakeParser(QuotedCsv("\"", "\\", false), SeedSchema(), {.max_kept_rejected = -1});
+  // Escaped separator, escaped row delimiter, escaped enclose inside an enclosure, escaped
+  // escape; an unenclosed \N stays NULL with escape '\'.
+  parser->Parse("1,a\\,b,10\n2,a\\\nb,20\n3,\"q\\\"x\",30\n4,back\\\\slash,40\n5,\\N,50\n");
+  EXPECT_EQ(parser->error_rows(), 0) << parser->rejected()[0].reason;
+  EXPECT_EQ(Rows(parser->TakeRows()),
+            (Strings{"1|a,b|10", "2|a\nb|20", "3|q\"x|30", "4|back\\slash|40", "5|NULL|50"}));
+
+  // Escape without enclose.
+  auto plain = MakeParser(QuotedCsv("", "#", false), SeedSchema());
+  plain->Parse("1,a#,b,10\n2,##,20");
+  EXPECT_EQ(Rows(plain->TakeRows()), (Strings{"1|a,b|10", "2|#|20"}));
+}
+
+TEST(RowParserTest, CsvTrimSpaceOutsideEnclosures) {
+  auto parser = MakeParser(QuotedCsv("\"", "", true), SeedSchema());
+  parser->Parse("  1 ,  \" padded \"  ,  10  \n 2,  plain text  ,20\n");
+  EXPECT_EQ(parser->error_rows(), 0);
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1| padded |10", "2|plain text|20"}));
+
+  // Without trim_space spaces are data (and " 1 " is not an INT).
+  auto untrimmed = MakeParser(QuotedCsv("\"", "", false), SeedSchema());
+  untrimmed->Parse("3, x ,30");
+  EXPECT_EQ(Rows(untrimmed->TakeRows()), (Strings{"3| x |30"}));
+
+  // trim_space alone takes the one-pass path too.
+  auto trim_only = MakeParser(QuotedCsv("", "", true), SeedSchema());
+  trim_only->Parse(" 4 , y , 40 \n\n");
+  EXPECT_EQ(Rows(trim_only->TakeRows()), (Strings{"4|y|40"}));
+  EXPECT_EQ(trim_only->total_rows(), 1);
+}
+
+TEST(RowParserTest, CsvUnterminatedEnclosureIsAnErrorRow) {
+  auto parser = MakeParser(QuotedCsv("\"", "", false), SeedSchema(), {.max_kept_rejected = -1});
+  parser->Parse("1,ok,10\n2,\"never closed,20\n3,c,30");
+  EXPECT_EQ(parser->total_rows(), 2);
+  EXPECT_EQ(parser->error_rows(), 1);
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|ok|10"}));
+  ASSERT_EQ(parser->rejected().size(), 1u);
+  EXPECT_NE(parser->rejected()[0].reason.find("unterminated enclose character '\"' in field 2"), std::string::npos)
+      << parser->rejected()[0].reason;
+  EXPECT_EQ(parser->rejected()[0].raw, "2,\"never closed,20\n3,c,30");
+  // The next message starts afresh.
+  parser->Parse("4,d,40");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"4|d|40"}));
+}
+
+TEST(RowParserTest, CsvQuotedFieldCountAndEmptyFields) {
+  auto parser = MakeParser(QuotedCsv("\"", "\\", false), SeedSchema(), {.max_kept_rejected = -1});
+  parser->Parse("1,\"a\"\n2,,20\n3,\"x\",30,extra\n4,\"b\",");
+  EXPECT_EQ(parser->total_rows(), 4);
+  EXPECT_EQ(parser->error_rows(), 2);
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"2||20", "4|b|NULL"}));
+  EXPECT_EQ(parser->rejected()[0].raw, "1,\"a\"");
+  EXPECT_NE(parser->rejected()[0].reason.find("expected 3 fields but the row has 2"), std::string::npos);
+  EXPECT_NE(parser->rejected()[1].reason.find("expected 3 fields but the row has 4"), std::string::npos);
+}
+
+TEST(RowParserTest, CsvEncloseAndEscapeMustBeSingleBytes) {
+  EXPECT_FALSE(RowParser::Make(QuotedCsv("\"\"", "", false), SeedSchema()).ok());
+  EXPECT_FALSE(RowParser::Make(QuotedCsv("", "ab", false), SeedSchema()).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job's timezone for time-zone-dependent functions in COLUMNS.
+
+TEST(RowParserTest, DerivedColumnsUseTheJobTimeZone) {
+  // COLUMNS (uid, site, ts, vtime = unix_timestamp(from_unixtime(ts)) , dt = from_unixtime(ts))
+  // over a table with a DATETIME column.
+  proto::TableSchemaPB schema = SeedSchema();
+  AddColumn(&schema, 4, "dt", TypeId::kDateTime);
+  auto make = [&](const std::string& zone) {
+    proto::RoutineLoadFormatPB f = Csv();
+    f.set_timezone(zone);
+    AddSource(&f, "uid");
+    AddSource(&f, "site");
+    AddSource(&f, "ts");
+    ExprPtr ts = MakeCastExpr(Ref(2, DataType::Varchar()), DataType::BigInt());
+    AddDerived(&f, "dt", Fn("from_unixtime", {ts}));
+    AddDerived(&f, "vtime", Fn("unix_timestamp", {Ref(3, DataType::DateTime())}));
+    return MakeParser(f, schema);
+  };
+  auto utc = make("UTC");
+  auto shanghai = make("Asia/Shanghai");
+  auto unset = make("");
+  for (auto* p : {utc.get(), shanghai.get(), unset.get()}) p->Parse("1,a,1700000000");
+  EXPECT_EQ(Rows(utc->TakeRows()), (Strings{"1|a|1700000000|2023-11-14 22:13:20"}));
+  EXPECT_EQ(Rows(shanghai->TakeRows()), (Strings{"1|a|1700000000|2023-11-15 06:13:20"}));
+  EXPECT_EQ(Rows(unset->TakeRows()), (Strings{"1|a|1700000000|2023-11-14 22:13:20"}));
+
+  proto::RoutineLoadFormatPB bad = Csv();
+  bad.set_timezone("Mars/Olympus");
+  AddSource(&bad, "uid");
+  AddDerived(&bad, "vtime", Fn("from_unixtime", {Ref(0, DataType::Int())}));
+  auto parser = RowParser::Make(bad, schema);
+  ASSERT_FALSE(parser.ok());
+  EXPECT_NE(parser.status().message().find("Mars/Olympus"), std::string::npos) << parser.status();
+}
+
 }  // namespace
 }  // namespace basalt::cn

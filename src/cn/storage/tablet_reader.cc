@@ -145,11 +145,12 @@ Result<Chunk> TabletReader::BuildOutput(const Chunk* projected, size_t rows) {
     const bool copy_raw = want.type.id == stored->type().id &&
                           (want.type.id != TypeId::kDecimal || want.type.scale == stored->type().scale) &&
                           stored->physical() == column->physical();
+    if (copy_raw) {
+      column->AppendRange(*stored, 0, rows);  // Only length / precision metadata differ.
+      out.columns.push_back(std::move(column));
+      continue;
+    }
     for (size_t r = 0; r < rows; ++r) {
-      if (copy_raw) {
-        column->AppendFrom(*stored, r);  // Only length / precision metadata differ.
-        continue;
-      }
       auto value = CastValue(stored->GetValue(r), want.type);
       column->AppendValue(value.ok() ? *value : Value::Null(want.type));
     }

@@ -17,19 +17,6 @@ Result<segment::Compression> ParseCompression(const std::string& name) {
   return Status::InvalidArgument("unknown compression '" + name + "' (LZ4, ZSTD or NONE)");
 }
 
-// Rows [begin, end) of `chunk`.
-Chunk Slice(const Chunk& chunk, size_t begin, size_t end) {
-  if (begin == 0 && end == chunk.num_rows) return chunk;
-  Chunk out;
-  out.num_rows = end - begin;
-  for (const ColumnPtr& column : chunk.columns) {
-    ColumnPtr part = Column::Make(column->type(), end - begin);
-    for (size_t r = begin; r < end; ++r) part->AppendFrom(*column, r);
-    out.columns.push_back(std::move(part));
-  }
-  return out;
-}
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -48,9 +35,15 @@ std::string TxnLogKey(const TabletWriteTarget& target) {
          ".txnlog";
 }
 
-Result<TabletWriteResult> WriteTabletRows(ObjectStore& store, const TabletWriteTarget& target,
-                                          const proto::TableSchemaPB& schema, const Chunk& rows,
-                                          const TabletWriteOptions& options) {
+TabletRowsetWriter::TabletRowsetWriter(ObjectStore& store, TabletWriteTarget target, proto::TableSchemaPB schema,
+                                       TabletWriteOptions options)
+    : store_(store), target_(std::move(target)), schema_(std::move(schema)), options_(options) {}
+
+TabletRowsetWriter::~TabletRowsetWriter() = default;
+
+Result<std::unique_ptr<TabletRowsetWriter>> TabletRowsetWriter::Make(ObjectStore& store, TabletWriteTarget target,
+                                                                     const proto::TableSchemaPB& schema,
+                                                                     TabletWriteOptions options) {
   if (!target.prefix.empty() && target.prefix.back() != '/') {
     return Status::InvalidArgument("tablet " + std::to_string(target.tablet_id) + " prefix '" + target.prefix +
                                    "' does not end with '/'");
@@ -58,50 +51,89 @@ Result<TabletWriteResult> WriteTabletRows(ObjectStore& store, const TabletWriteT
   if (options.max_segment_rows == 0) return Status::InvalidArgument("max_segment_rows must be at least 1");
   ASSIGN_OR_RETURN(std::vector<DataType> types, SchemaTypes(schema));
   ASSIGN_OR_RETURN(segment::Compression compression, ParseCompression(schema.compression()));
-  if (rows.columns.size() != types.size()) {
-    return Status::InvalidArgument("tablet " + std::to_string(target.tablet_id) + ": rows have " +
-                                   std::to_string(rows.columns.size()) + " columns, schema has " +
-                                   std::to_string(types.size()));
-  }
-  segment::SegmentSchema segment_schema;
+  std::unique_ptr<TabletRowsetWriter> writer(new TabletRowsetWriter(store, std::move(target), schema, options));
   for (int i = 0; i < schema.columns_size(); ++i) {
-    segment_schema.push_back({SegmentColumnName(schema.columns(i).unique_id()), types[i]});
+    writer->segment_schema_.push_back({SegmentColumnName(schema.columns(i).unique_id()), types[i]});
   }
-  segment::SegmentWriterOptions writer_options;
-  writer_options.compression = compression;
+  writer->writer_options_.compression = compression;
+  writer->result_.rowset.set_txn_id(writer->target_.txn_id);
+  return writer;
+}
 
-  TabletWriteResult result;
-  result.rowset.set_txn_id(target.txn_id);
-  for (size_t begin = 0, seq = 0; begin < rows.num_rows; ++seq) {
-    const size_t end = begin + std::min<uint64_t>(options.max_segment_rows, rows.num_rows - begin);
-    ASSIGN_OR_RETURN(auto writer, segment::SegmentWriter::Make(segment_schema, writer_options));
-    RETURN_IF_ERROR(writer->Append(Slice(rows, begin, end)));
-    ASSIGN_OR_RETURN(std::string object, writer->Finish());
-    const std::string key = SegmentKey(target, seq);
-    RETURN_IF_ERROR(ValidateObjectKey(key));
-    if (Status st = store.Put(key, object); !st.ok()) return st.WithContext("writing segment " + key);
-    proto::SegmentPB* segment = result.rowset.add_segments();
-    segment->set_key(key);
-    segment->set_num_rows(static_cast<int64_t>(end - begin));
-    segment->set_size_bytes(static_cast<int64_t>(object.size()));
-    segment->set_schema_version(schema.schema_version());
-    result.rowset.set_num_rows(result.rowset.num_rows() + segment->num_rows());
-    result.rowset.set_data_size(result.rowset.data_size() + segment->size_bytes());
+Status TabletRowsetWriter::Append(const Chunk& rows) {
+  if (finished_ || failed_) return Status::Internal("TabletRowsetWriter used after Finish or an error");
+  if (rows.columns.size() != segment_schema_.size()) {
+    failed_ = true;
+    return Status::InvalidArgument("tablet " + std::to_string(target_.tablet_id) + ": rows have " +
+                                   std::to_string(rows.columns.size()) + " columns, schema has " +
+                                   std::to_string(segment_schema_.size()));
+  }
+  for (size_t begin = 0; begin < rows.num_rows;) {
+    if (open_ == nullptr) {
+      auto made = segment::SegmentWriter::Make(segment_schema_, writer_options_);
+      if (!made.ok()) {
+        failed_ = true;
+        return made.status();
+      }
+      open_ = std::move(made).value();
+      open_rows_ = 0;
+    }
+    const size_t end = begin + std::min<uint64_t>(options_.max_segment_rows - open_rows_, rows.num_rows - begin);
+    if (Status st = open_->Append(rows.Slice(begin, end)); !st.ok()) {
+      failed_ = true;
+      return st;
+    }
+    open_rows_ += end - begin;
     begin = end;
+    if (open_rows_ >= options_.max_segment_rows) RETURN_IF_ERROR(CloseSegment());
   }
+  return Status::OK();
+}
 
+Status TabletRowsetWriter::CloseSegment() {
+  std::unique_ptr<segment::SegmentWriter> writer = std::move(open_);
+  failed_ = true;  // Until the segment is stored.
+  ASSIGN_OR_RETURN(std::string object, writer->Finish());
+  const std::string key = SegmentKey(target_, next_seq_++);
+  RETURN_IF_ERROR(ValidateObjectKey(key));
+  if (Status st = store_.Put(key, object); !st.ok()) return st.WithContext("writing segment " + key);
+  proto::SegmentPB* segment = result_.rowset.add_segments();
+  segment->set_key(key);
+  segment->set_num_rows(static_cast<int64_t>(open_rows_));
+  segment->set_size_bytes(static_cast<int64_t>(object.size()));
+  segment->set_schema_version(schema_.schema_version());
+  result_.rowset.set_num_rows(result_.rowset.num_rows() + segment->num_rows());
+  result_.rowset.set_data_size(result_.rowset.data_size() + segment->size_bytes());
+  open_rows_ = 0;
+  failed_ = false;
+  return Status::OK();
+}
+
+Result<TabletWriteResult> TabletRowsetWriter::Finish() {
+  if (finished_ || failed_) return Status::Internal("TabletRowsetWriter used after Finish or an error");
+  if (open_ != nullptr && open_rows_ > 0) RETURN_IF_ERROR(CloseSegment());
+  finished_ = true;
   proto::TxnLogPB log;
-  log.set_tablet_id(target.tablet_id);
-  log.set_txn_id(target.txn_id);
-  log.set_writer_id(target.writer_id);
-  *log.mutable_rowset() = result.rowset;
-  log.set_create_time_ms(options.create_time_ms != 0 ? options.create_time_ms : NowMs());
-  result.txn_log_key = TxnLogKey(target);
-  RETURN_IF_ERROR(ValidateObjectKey(result.txn_log_key));
-  if (Status st = store.Put(result.txn_log_key, log.SerializeAsString()); !st.ok()) {
-    return st.WithContext("writing txn log " + result.txn_log_key);
+  log.set_tablet_id(target_.tablet_id);
+  log.set_txn_id(target_.txn_id);
+  log.set_writer_id(target_.writer_id);
+  *log.mutable_rowset() = result_.rowset;
+  log.set_create_time_ms(options_.create_time_ms != 0 ? options_.create_time_ms : NowMs());
+  result_.txn_log_key = TxnLogKey(target_);
+  RETURN_IF_ERROR(ValidateObjectKey(result_.txn_log_key));
+  if (Status st = store_.Put(result_.txn_log_key, log.SerializeAsString()); !st.ok()) {
+    return st.WithContext("writing txn log " + result_.txn_log_key);
   }
-  return result;
+  return std::move(result_);
+}
+
+Result<TabletWriteResult> WriteTabletRows(ObjectStore& store, const TabletWriteTarget& target,
+                                          const proto::TableSchemaPB& schema, const Chunk& rows,
+                                          const TabletWriteOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<TabletRowsetWriter> writer,
+                   TabletRowsetWriter::Make(store, target, schema, options));
+  RETURN_IF_ERROR(writer->Append(rows));
+  return writer->Finish();
 }
 
 }  // namespace basalt::cn

@@ -19,12 +19,22 @@
 // the object store's error, prefixed with the key, when a Put fails. After an error some objects
 // may exist; they are garbage until a retry overwrites them or GC removes them.
 //
-// Thread-safety: a pure function of its arguments; the store must be thread-safe (all are).
+// TabletRowsetWriter is the streaming form for loads that produce rows in batches (a routine load
+// task parses a few thousand rows at a time): each Append() goes into the open segment, a segment
+// is cut and Put as soon as it holds max_segment_rows rows, and Finish() writes the last segment
+// and the txn log. The objects are exactly those WriteTabletRows writes for the concatenated rows;
+// memory is one open segment instead of the whole load. WriteTabletRows is Make + Append + Finish.
+//
+// Thread-safety: WriteTabletRows is a pure function of its arguments; a TabletRowsetWriter is used
+// by one thread at a time. The store must be thread-safe (all are).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "cn/storage/segment/segment_writer.h"
 #include "common/io/object_store.h"
 #include "common/status.h"
 #include "engine/column.h"
@@ -54,6 +64,40 @@ struct TabletWriteResult {
 // Segment and txn log keys (exposed for tests and GC).
 std::string SegmentKey(const TabletWriteTarget& target, uint64_t seq);
 std::string TxnLogKey(const TabletWriteTarget& target);
+
+class TabletRowsetWriter {
+ public:
+  // InvalidArgument for a bad schema, prefix or options. `store` must outlive the writer.
+  static Result<std::unique_ptr<TabletRowsetWriter>> Make(ObjectStore& store, TabletWriteTarget target,
+                                                          const proto::TableSchemaPB& schema,
+                                                          TabletWriteOptions options = {});
+  ~TabletRowsetWriter();
+  TabletRowsetWriter(const TabletRowsetWriter&) = delete;
+  TabletRowsetWriter& operator=(const TabletRowsetWriter&) = delete;
+
+  // Appends rows (columns in schema order); Puts every segment that fills up.
+  Status Append(const Chunk& rows);
+  // Puts the open segment and the txn log. Call once; the writer is unusable after an error.
+  Result<TabletWriteResult> Finish();
+
+ private:
+  TabletRowsetWriter(ObjectStore& store, TabletWriteTarget target, proto::TableSchemaPB schema,
+                     TabletWriteOptions options);
+  Status CloseSegment();
+
+  ObjectStore& store_;
+  const TabletWriteTarget target_;
+  const proto::TableSchemaPB schema_;
+  const TabletWriteOptions options_;
+  segment::SegmentSchema segment_schema_;
+  segment::SegmentWriterOptions writer_options_;
+  std::unique_ptr<segment::SegmentWriter> open_;
+  uint64_t open_rows_ = 0;
+  uint64_t next_seq_ = 0;
+  bool failed_ = false;
+  bool finished_ = false;
+  TabletWriteResult result_;
+};
 
 // Writes `rows` (columns in schema order) as described above.
 Result<TabletWriteResult> WriteTabletRows(ObjectStore& store, const TabletWriteTarget& target,

@@ -101,6 +101,45 @@ TEST(TabletWriterTest, RetryRewritesTheSameKeys) {
   EXPECT_EQ(keys->size(), 4u);  // 3 segments + 1 txn log.
 }
 
+TEST(TabletWriterTest, StreamingAppendsWriteTheSameObjectsAsOneShot) {
+  // Appends of odd sizes that straddle segment cuts: the objects must be byte-identical to one
+  // WriteTabletRows of the concatenated rows, and each full segment is Put as soon as it fills.
+  TabletWriteOptions options;
+  options.max_segment_rows = 100;
+  options.create_time_ms = 99;
+  const Chunk all = ThreeColumnRows(333);
+  auto one_shot_store = std::make_shared<InMemoryObjectStore>();
+  auto one_shot = WriteTabletRows(*one_shot_store, Target(), ThreeColumnSchema(), all, options);
+  ASSERT_TRUE(one_shot.ok()) << one_shot.status();
+
+  auto store = std::make_shared<InMemoryObjectStore>();
+  auto writer = TabletRowsetWriter::Make(*store, Target(), ThreeColumnSchema(), options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  size_t begin = 0;
+  for (size_t n : {0, 37, 63, 150, 1, 82}) {
+    ASSERT_TRUE((*writer)->Append(all.Slice(begin, begin + n)).ok());
+    begin += n;
+    auto keys = store->ListAll();
+    ASSERT_TRUE(keys.ok());
+    EXPECT_EQ(keys->size(), begin / 100) << "after " << begin << " rows";
+  }
+  ASSERT_EQ(begin, 333u);
+  auto streamed = (*writer)->Finish();
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->rowset.SerializeAsString(), one_shot->rowset.SerializeAsString());
+  EXPECT_EQ(streamed->txn_log_key, one_shot->txn_log_key);
+  auto keys = one_shot_store->ListAll();
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), 5u);  // 4 segments + the txn log.
+  for (const auto& entry : *keys) {
+    auto want = one_shot_store->Get(entry.key);
+    auto got = store->Get(entry.key);
+    ASSERT_TRUE(want.ok() && got.ok() && want->has_value() && got->has_value()) << entry.key;
+    EXPECT_EQ(**got, **want) << entry.key;
+  }
+  EXPECT_EQ((*writer)->Append(all).code(), StatusCode::kInternal);  // Used after Finish.
+}
+
 TEST(TabletWriterTest, CompressionFromSchema) {
   auto store = std::make_shared<InMemoryObjectStore>();
   proto::TableSchemaPB schema = ThreeColumnSchema();

@@ -496,12 +496,14 @@ Status Catalog::ApplyRoutineLoadOutcomeLocked(const proto::RoutineLoadTaskOutcom
       stats.set_window_total_rows(0);
       stats.set_window_error_rows(0);
     }
-    if (!outcome.error_log_url().empty()) {
-      job.add_error_log_urls(outcome.error_log_url());
-      while (job.error_log_urls_size() > 3) job.mutable_error_log_urls()->erase(job.mutable_error_log_urls()->begin());
-    }
   } else {
     stats.set_aborted_task_num(stats.aborted_task_num() + 1);
+  }
+  // Aborted tasks keep theirs too (StarRocks adds the URL of any task with an attachment): the
+  // pause reason of a batch refused by max_filter_ratio points at it.
+  if (!outcome.error_log_url().empty()) {
+    job.add_error_log_urls(outcome.error_log_url());
+    while (job.error_log_urls_size() > 3) job.mutable_error_log_urls()->erase(job.mutable_error_log_urls()->begin());
   }
   if (outcome.has_pause_reason() && outcome.pause_reason().code() != 0 &&
       (job.state() == "RUNNING" || job.state() == "NEED_SCHEDULE")) {

@@ -8,6 +8,7 @@
 #include "common/string_util.h"
 #include "engine/chunk_codec.h"
 #include "engine/expr_codec.h"
+#include "engine/time_zone.h"
 #include "fe/catalog/table_layout.h"
 #include "fe/sql/parser.h"
 
@@ -180,6 +181,11 @@ Status ApplyJobProperties(const std::vector<std::pair<std::string, std::string>>
       p["json_root"] = value;
     } else if (key == "strip_outer_array" || key == "strict_mode" || key == "partial_update" ||
                key == "trim_space" || key == "pause_on_fatal_parse_error") {
+      // pause_on_fatal_parse_error is accepted, validated and shown, and changes nothing: in
+      // StarRocks a malformed document aborts the task (offsets stay) and, without this property,
+      // the job retries the same offset forever. Basalt never stalls like that: the CN counts a
+      // malformed document as an error row, so max_error_number (default 0) pauses the job with
+      // TOO_MANY_FAILURE_ROWS_ERR, which is the behaviour the property asks for.
       ASSIGN_OR_RETURN(bool b, ParseBoolProperty(raw_key, value));
       p[key] = b ? "true" : "false";
     } else if (key == "desired_concurrent_number") {
@@ -208,8 +214,8 @@ Status ApplyJobProperties(const std::vector<std::pair<std::string, std::string>>
       }
       p["maxFilterRatio"] = value.find('.') == std::string::npos ? value + ".0" : value;
     } else if (key == "timezone" || key == "time_zone") {
-      if (Trim(value).empty()) return Invalid("Unknown or incorrect time zone: '" + value + "'");
-      p["timezone"] = value;
+      // Standardized like StarRocks ("+8:00" -> "+08:00"); 1298 for an unknown zone.
+      ASSIGN_OR_RETURN(p["timezone"], StandardizeTimeZone(value));
     } else if (key == "task_consume_second") {
       ASSIGN_OR_RETURN(consume, ParseIntProperty(raw_key, value, 1));
     } else if (key == "task_timeout_second") {
@@ -219,7 +225,11 @@ Status ApplyJobProperties(const std::vector<std::pair<std::string, std::string>>
       p["log_rejected_record_num"] = std::to_string(v);
     } else if (key == "partial_update_mode") {
       // Shown as "null" by StarRocks whatever was set; the job loads in row mode.
-    } else if (key == "merge_condition" || key == "warehouse" || key == "enclose" || key == "escape") {
+    } else if (key == "enclose" || key == "escape") {
+      // One byte (StarRocks keeps them as a Java byte); the CSV parser applies them.
+      if (value.size() != 1) return Invalid(key + " must be a single byte, got '" + value + "'");
+      p[key] = value;
+    } else if (key == "merge_condition" || key == "warehouse") {
       p[key] = value;
     }
   }
@@ -436,7 +446,7 @@ Result<proto::RoutineLoadJobMeta> BuildRoutineLoadJob(const sql::RoutineLoadStmt
   p["maxErrorNum"] = "0";
   p["maxFilterRatio"] = "1.0";
   p["strict_mode"] = "false";
-  p["timezone"] = defaults.timezone;
+  ASSIGN_OR_RETURN(p["timezone"], StandardizeTimeZone(defaults.timezone));
   p["taskConsumeSecond"] = std::to_string(defaults.consume_second);
   p["taskTimeoutSecond"] = std::to_string(defaults.timeout_second);
   p["log_rejected_record_num"] = "0";
@@ -473,6 +483,7 @@ Status AlterRoutineLoadJob(const sql::RoutineLoadStmt& stmt, const proto::TableM
 Status BindRoutineLoadExprs(const proto::TableMeta& table, const LoadExprBinder& bind, proto::RoutineLoadJobMeta* job) {
   job->clear_load_columns();
   job->clear_where();
+  job->set_bound_schema_version(table.schema_version());
   if (job->columns_size() == 0 && job->where_text().empty()) return Status::OK();
   // The items and the predicate are journaled as text (SHOW prints them as written); parsing
   // them back as one load-property list gives both ASTs whichever of them an ALTER replaced.
@@ -598,6 +609,16 @@ std::string RoutineLoadJobPropertiesJson(const proto::RoutineLoadJobMeta& job, i
   f.emplace_back("maxBatchRows", Prop(job, "maxBatchRows"));
   // Basalt's sub-second interval, only when set, so StarRocks jobs print exactly as StarRocks does.
   if (!Prop(job, "maxBatchIntervalMs").empty()) f.emplace_back("maxBatchIntervalMs", Prop(job, "maxBatchIntervalMs"));
+  // Newer StarRocks properties, only when set, so jobs without them print byte-identically with the
+  // seed. enclose / escape show their byte value, as StarRocks keeps them (a Java byte).
+  if (!Prop(job, "trim_space").empty()) f.emplace_back("trim_space", Prop(job, "trim_space"));
+  for (const char* key : {"enclose", "escape"}) {
+    std::string v = Prop(job, key);
+    if (!v.empty()) f.emplace_back(key, std::to_string(static_cast<int>(static_cast<signed char>(v[0]))));
+  }
+  if (!Prop(job, "pause_on_fatal_parse_error").empty()) {
+    f.emplace_back("pause_on_fatal_parse_error", Prop(job, "pause_on_fatal_parse_error"));
+  }
   return JsonObject(f, /*quote_values=*/true);
 }
 
@@ -673,6 +694,10 @@ std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineL
   std::string tracking =
       urls.empty() ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=" + std::to_string(job.id());
   bool shows_reason = job.state() == "PAUSED" || job.state() == "CANCELLED";
+  bool unstable = job.state() == "RUNNING" && runtime.unstable.has_value();
+  std::string reason = shows_reason ? ErrorReasonText(job.reason())
+                       : unstable   ? ErrorReasonText(*runtime.unstable)
+                                    : std::string();
   return {std::to_string(job.id()),
           job.name(),
           time_or_null(job.create_time_ms()),
@@ -680,7 +705,7 @@ std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineL
           time_or_null(job.end_time_ms()),
           job.db(),
           job.table(),
-          job.state(),
+          unstable ? std::string("UNSTABLE") : job.state(),
           std::string("KAFKA"),
           std::to_string(runtime.current_task_num),
           RoutineLoadJobPropertiesJson(job, runtime.current_concurrency),
@@ -689,11 +714,121 @@ std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineL
           RoutineLoadStatisticJson(job.statistics()),
           RoutineLoadProgressJson(job),
           JsonObject(timestamps, true),
-          shows_reason ? ErrorReasonText(job.reason()) : std::string(),
+          reason,
           urls,
           tracking,
           runtime.other_msg,
           JsonObject(latest, true)};
+}
+
+const std::vector<std::string>& RoutineLoadJobsTableColumns() {
+  static const std::vector<std::string> columns = {
+      "ID",           "NAME",           "CREATE_TIME",          "PAUSE_TIME",        "END_TIME",
+      "DB_NAME",      "TABLE_NAME",     "STATE",                "DATA_SOURCE_TYPE",  "CURRENT_TASK_NUM",
+      "JOB_PROPERTIES", "DATA_SOURCE_PROPERTIES", "CUSTOM_PROPERTIES", "STATISTICS", "PROGRESS",
+      "REASONS_OF_STATE_CHANGED", "ERROR_LOG_URLS", "TRACKING_SQL", "OTHER_MSG", "LATEST_SOURCE_POSITION",
+      "OFFSET_LAG",   "TIMESTAMP_PROGRESS"};
+  return columns;
+}
+
+std::vector<std::optional<std::string>> RoutineLoadJobsTableRow(const proto::RoutineLoadJobMeta& job,
+                                                                const RoutineLoadRuntime& runtime) {
+  // The SHOW row is the one rendering of a job; this table only renames and reorders its cells.
+  std::vector<std::optional<std::string>> show = ShowRoutineLoadRow(job, runtime);
+  const std::vector<std::string>& names = ShowRoutineLoadColumns();
+  auto cell = [&](std::string_view name) -> std::optional<std::string> {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return show[i];
+    }
+    return std::nullopt;  // Unreachable: every name below is a SHOW column.
+  };
+  return {cell("Id"),           cell("Name"),          cell("CreateTime"),   cell("PauseTime"),
+          cell("EndTime"),      cell("DbName"),        cell("TableName"),    cell("State"),
+          cell("DataSourceType"), cell("CurrentTaskNum"), cell("JobProperties"), cell("DataSourceProperties"),
+          cell("CustomProperties"), cell("Statistic"), cell("Progress"),     cell("ReasonOfStateChanged"),
+          cell("ErrorLogUrls"), cell("TrackingSQL"),   cell("OtherMsg"),     cell("LatestSourcePosition"),
+          RoutineLoadOffsetLagJson(job, runtime), cell("TimestampProgress")};
+}
+
+std::string RoutineLoadOffsetLagJson(const proto::RoutineLoadJobMeta& job, const RoutineLoadRuntime& runtime) {
+  std::vector<std::pair<std::string, std::string>> lags;
+  for (const auto& [p, hwm] : runtime.latest_positions) {
+    auto next = job.next_offsets().find(p);
+    if (next == job.next_offsets().end() || next->second < 0 || hwm < 0) continue;
+    lags.emplace_back(std::to_string(p), std::to_string(std::max<int64_t>(0, hwm - next->second)));
+  }
+  return JsonObject(lags, /*quote_values=*/true);
+}
+
+std::optional<proto::ErrorReasonPB> UnstableReason(const std::map<int32_t, int64_t>& timestamp_progress,
+                                                   int64_t now_ms, int64_t threshold_s) {
+  for (const auto& [partition, ts] : timestamp_progress) {
+    if (ts < 0) continue;
+    int64_t lag_s = (now_ms - ts) / 1000;
+    if (lag_s > threshold_s) {
+      proto::ErrorReasonPB reason;
+      reason.set_code(kErrSlowRunning);
+      reason.set_msg("The lag [" + std::to_string(lag_s) + "] of partition [" + std::to_string(partition) +
+                     "] exceeds Config.routine_load_unstable_threshold_second [" + std::to_string(threshold_s) + "]");
+      return reason;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<proto::ErrorReasonPB> FilterRatioPauseReason(const proto::RoutineLoadJobMeta& job, int64_t total_rows,
+                                                           int64_t error_rows, int64_t unselected_rows) {
+  double max_ratio = 1.0;
+  std::string max_text = Prop(job, "maxFilterRatio", "1.0");
+  if (!ParseDouble(max_text, &max_ratio) || max_ratio >= 1.0) return std::nullopt;
+  int64_t selected = total_rows - unselected_rows;
+  if (selected <= 0 || error_rows <= 0) return std::nullopt;
+  double ratio = static_cast<double>(error_rows) / static_cast<double>(selected);
+  if (ratio <= max_ratio) return std::nullopt;
+  char ratio_text[32];
+  std::snprintf(ratio_text, sizeof(ratio_text), "%.4g", ratio);
+  proto::ErrorReasonPB reason;
+  reason.set_code(kErrTooManyFailureRows);
+  // StarRocks' text (ERR_TOO_MANY_ERROR_ROWS around the BE's "too many filtered rows"), with the
+  // numbers that decided it.
+  reason.set_msg("too many filtered rows: " + std::to_string(error_rows) + " of " + std::to_string(selected) +
+                 " rows filtered (ratio " + ratio_text + " > max_filter_ratio " + max_text +
+                 "). Check the 'TrackingSQL' field for detailed information. If you are sure that the data has "
+                 "many errors, you can set 'max_filter_ratio' property to a greater value through ALTER ROUTINE "
+                 "LOAD and RESUME the job");
+  return reason;
+}
+
+bool ShouldAutoResume(const proto::RoutineLoadJobMeta& job, int64_t dead_nodes, int64_t now_ms,
+                      const AutoResumePolicy& policy, AutoResumeState* state) {
+  if (job.state() != "PAUSED" || job.reason().code() != kErrReplicaFew) return false;
+  if (state->locked) return false;
+  // With too many nodes down a resumed job would only pause again; wait for them instead.
+  if (dead_nodes > policy.max_dead_nodes) return false;
+  if (state->window_start_ms == 0 || now_ms - state->window_start_ms >= policy.period_min * 60 * 1000) {
+    state->window_start_ms = now_ms;
+    state->resumes = 1;
+    return true;
+  }
+  if (state->resumes >= policy.max_resumes) {
+    // Paused again and again within one window: the error is not transient; leave it to a human.
+    state->locked = true;
+    return false;
+  }
+  ++state->resumes;
+  return true;
+}
+
+int RoutineLoadConcurrency(size_t partitions, int64_t desired, int64_t alive_nodes, int64_t max_concurrent) {
+  int64_t n = std::min({static_cast<int64_t>(partitions), desired, alive_nodes, max_concurrent});
+  return static_cast<int>(std::max<int64_t>(0, n));
+}
+
+std::vector<std::vector<int32_t>> DividePartitions(const std::vector<int32_t>& partitions, int n) {
+  std::vector<std::vector<int32_t>> tasks(static_cast<size_t>(std::max(0, n)));
+  if (n <= 0) return tasks;
+  for (size_t i = 0; i < partitions.size(); ++i) tasks[i % static_cast<size_t>(n)].push_back(partitions[i]);
+  return tasks;
 }
 
 }  // namespace basalt::fe

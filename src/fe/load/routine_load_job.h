@@ -25,13 +25,16 @@ namespace basalt::fe {
 // StarRocks reports routine load analysis errors as 1064 / HY000.
 inline constexpr SqlError kRoutineLoadError{1064, "HY000"};
 
-// InternalErrorCode values shown in ReasonOfStateChanged.
+// InternalErrorCode values shown in ReasonOfStateChanged (StarRocks' InternalErrorCode enum).
+inline constexpr int kErrReplicaFew = 3;
 inline constexpr int kErrPartitions = 4;
 inline constexpr int kErrTable = 6;
 inline constexpr int kErrManualPause = 100;
 inline constexpr int kErrManualStop = 101;
 inline constexpr int kErrTooManyFailureRows = 102;
+inline constexpr int kErrCreateTasks = 103;
 inline constexpr int kErrTasksAbort = 104;
+inline constexpr int kErrSlowRunning = 105;  // SLOW_RUNNING_ERR: the reason an UNSTABLE job shows.
 
 // Kafka offset sentinels (as in StarRocks' KafkaProgress).
 inline constexpr int64_t kOffsetEnd = -1;
@@ -80,13 +83,70 @@ struct RoutineLoadRuntime {
   int current_concurrency = 0;                  // currentTaskConcurrentNum
   std::map<int32_t, int64_t> latest_positions;  // partition -> high watermark
   std::string other_msg;                        // "[yyyy-MM-dd HH:mm:ss] ..."
+  // Set while a RUNNING job is UNSTABLE (a SLOW_RUNNING_ERR reason). Like StarRocks' job
+  // substate it is not journaled: the next task that finds data recomputes it.
+  std::optional<proto::ErrorReasonPB> unstable;
 };
 
 // SHOW ROUTINE LOAD's columns, in order.
 const std::vector<std::string>& ShowRoutineLoadColumns();
-// One row (NULL cells as nullopt).
+// One row (NULL cells as nullopt). State is UNSTABLE (with runtime.unstable as the reason) for a
+// RUNNING job whose substate is unstable.
 std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineLoadJobMeta& job,
                                                            const RoutineLoadRuntime& runtime);
+// information_schema.routine_load_jobs' columns, in order: SHOW ROUTINE LOAD's in snake case
+// (Statistic as STATISTICS, ReasonOfStateChanged as REASONS_OF_STATE_CHANGED) plus OFFSET_LAG,
+// ordered as StarRocks orders them.
+const std::vector<std::string>& RoutineLoadJobsTableColumns();
+// One row of it: the SHOW ROUTINE LOAD row's cells rearranged, plus OffsetLag.
+std::vector<std::optional<std::string>> RoutineLoadJobsTableRow(const proto::RoutineLoadJobMeta& job,
+                                                                const RoutineLoadRuntime& runtime);
+// OffsetLag: {"<partition>":"<high watermark - next offset to consume>"} for the partitions whose
+// watermark is known and whose next offset is resolved; never negative (a watermark read before
+// the last commit can trail the progress).
+std::string RoutineLoadOffsetLagJson(const proto::RoutineLoadJobMeta& job, const RoutineLoadRuntime& runtime);
+
+// ---- Scheduling policies (shared spec §3.5-3.6), pure so they are unit-tested alone ----
+
+// UNSTABLE: the SLOW_RUNNING_ERR reason when the last consumed message of some partition is more
+// than threshold_s seconds old (lag = (now - timestamp) / 1000, whole seconds, as StarRocks
+// computes it), checking partitions in ascending order; nullopt when every partition keeps up.
+// Negative timestamps (no timestamp known) say nothing about lag and are skipped.
+std::optional<proto::ErrorReasonPB> UnstableReason(const std::map<int32_t, int64_t>& timestamp_progress,
+                                                   int64_t now_ms, int64_t threshold_s);
+
+// max_filter_ratio (§3.7): the pause reason (TOO_MANY_FAILURE_ROWS_ERR, the code StarRocks gives
+// its FILTERED_ROWS abort) when a task's error rows are more than the job's maxFilterRatio of its
+// selected rows (loaded + error: rows WHERE unselected do not count, as in StarRocks' BE); the
+// task's batch must then not be loaded. nullopt when within the ratio, when nothing was selected,
+// or when the ratio is 1 (the default, not enforced).
+std::optional<proto::ErrorReasonPB> FilterRatioPauseReason(const proto::RoutineLoadJobMeta& job, int64_t total_rows,
+                                                           int64_t error_rows, int64_t unselected_rows);
+
+// Auto-resume of jobs paused by a transient infrastructure error (REPLICA_FEW_ERR): at most
+// max_resumes within period_min minutes of the first resume of a window; the window restarts after
+// that; once the limit is hit the job is locked and only a manual RESUME unlocks it. Never while
+// more than max_dead_nodes compute nodes are not alive.
+struct AutoResumePolicy {
+  int64_t period_min = 5;    // period_of_auto_resume_min
+  int64_t max_dead_nodes = 0;  // max_tolerable_backend_down_num
+  int max_resumes = 3;
+};
+// The per-job bookkeeping of that policy (not journaled: StarRocks keeps it in memory too).
+struct AutoResumeState {
+  int64_t window_start_ms = 0;  // 0 = no resume yet
+  int resumes = 0;
+  bool locked = false;
+};
+// True when `job` (PAUSED with REPLICA_FEW_ERR) should be resumed now; updates `state`.
+bool ShouldAutoResume(const proto::RoutineLoadJobMeta& job, int64_t dead_nodes, int64_t now_ms,
+                      const AutoResumePolicy& policy, AutoResumeState* state);
+
+// Task concurrency: min(partitions, desired_concurrent_number, alive nodes, max_concurrent), and 0
+// when any of them is 0 (nothing to run, or nowhere to run it).
+int RoutineLoadConcurrency(size_t partitions, int64_t desired, int64_t alive_nodes, int64_t max_concurrent);
+// Division: the partition at index i goes to task i % n, so each partition has exactly one owner.
+std::vector<std::vector<int32_t>> DividePartitions(const std::vector<int32_t>& partitions, int n);
 
 // Pieces of the row, exposed for tests and for SHOW ROUTINE LOAD TASK.
 std::string RoutineLoadJobPropertiesJson(const proto::RoutineLoadJobMeta& job, int current_concurrency);

@@ -1,5 +1,7 @@
 #include "fe/load/routine_load_job.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "engine/expr_codec.h"
@@ -317,6 +319,272 @@ TEST_F(LoadExprTest, AlterRebindsWhateverChanged) {
   ASSERT_TRUE(BindRoutineLoadExprs(SeedTable(), binder_, &*job).ok());
   EXPECT_EQ(job->load_columns_size(), 3);  // Plain list, but WHERE still needs the transform.
   EXPECT_FALSE(job->load_columns(2).has_expr());
+}
+
+TEST_F(LoadExprTest, SchemaChangeRebindsAndADroppedColumnIsNamed) {
+  auto job = BuildAndBind("WHERE vtime > 0");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->bound_schema_version(), 0);
+  // ADD COLUMN: the sources (the table's columns, without COLUMNS) follow the new schema.
+  proto::TableMeta added = SeedTable();
+  added.set_schema_version(1);
+  proto::ColumnMeta* extra = added.add_columns();
+  extra->set_name("extra");
+  extra->set_type_id(static_cast<int32_t>(TypeId::kBigInt));
+  ASSERT_TRUE(BindRoutineLoadExprs(added, binder_, &*job).ok());
+  EXPECT_EQ(job->bound_schema_version(), 1);
+  ASSERT_EQ(job->load_columns_size(), 4);
+  EXPECT_EQ(job->load_columns(3).name(), "extra");
+  // DROP COLUMN of what WHERE reads: binding fails naming the column.
+  proto::TableMeta dropped = SeedTable();
+  dropped.set_schema_version(2);
+  dropped.mutable_columns()->RemoveLast();  // vtime
+  Status st = BindRoutineLoadExprs(dropped, binder_, &*job);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("'vtime'"), std::string::npos) << st;
+}
+
+TEST(RoutineLoadPolicyTest, UnstableWhenAPartitionLagsBeyondTheThreshold) {
+  const int64_t now = 10'000'000;
+  EXPECT_FALSE(UnstableReason({}, now, 3600).has_value());
+  // 3600 s exactly is not beyond the threshold; 3601 s is.
+  EXPECT_FALSE(UnstableReason({{0, now - 3600 * 1000}}, now, 3600).has_value());
+  auto reason = UnstableReason({{0, now - 5000}, {3, now - 3601 * 1000}, {7, now - 9999 * 1000}}, now, 3600);
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_EQ(ErrorReasonText(*reason),
+            "ErrorReason{errCode = 105, msg='The lag [3601] of partition [3] exceeds "
+            "Config.routine_load_unstable_threshold_second [3600]'}");
+  // Unknown timestamps say nothing about lag.
+  EXPECT_FALSE(UnstableReason({{0, -1}}, now, 10).has_value());
+}
+
+TEST(RoutineLoadPolicyTest, UnstableIsShownOnlyForRunningJobs) {
+  auto job = Build(kSeedCreate);
+  ASSERT_TRUE(job.ok()) << job.status();
+  job->set_state("RUNNING");
+  RoutineLoadRuntime runtime;
+  runtime.unstable = UnstableReason({{0, 0}}, 7200 * 1000 + 5, 3600);
+  auto row = ShowRoutineLoadRow(*job, runtime);
+  const auto& columns = ShowRoutineLoadColumns();
+  auto cell = [&](const std::string& name) {
+    return row[std::find(columns.begin(), columns.end(), name) - columns.begin()].value_or("NULL");
+  };
+  EXPECT_EQ(cell("State"), "UNSTABLE");
+  EXPECT_EQ(cell("ReasonOfStateChanged"),
+            "ErrorReason{errCode = 105, msg='The lag [7200] of partition [0] exceeds "
+            "Config.routine_load_unstable_threshold_second [3600]'}");
+  job->set_state("PAUSED");
+  job->mutable_reason()->set_code(kErrManualPause);
+  job->mutable_reason()->set_msg("User root pauses routine load job");
+  row = ShowRoutineLoadRow(*job, runtime);
+  EXPECT_EQ(cell("State"), "PAUSED");
+  EXPECT_EQ(cell("ReasonOfStateChanged"), "ErrorReason{errCode = 100, msg='User root pauses routine load job'}");
+}
+
+TEST(RoutineLoadPolicyTest, RoutineLoadJobsTableReusesTheShowCellsAndAddsTheLag) {
+  auto job = Build(kSeedCreate);
+  ASSERT_TRUE(job.ok()) << job.status();
+  job->set_id(10078);
+  job->set_state("RUNNING");
+  (*job->mutable_next_offsets())[0] = 5;
+  (*job->mutable_next_offsets())[1] = kOffsetEnd;  // not resolved yet: no lag shown
+  RoutineLoadRuntime runtime;
+  runtime.latest_positions = {{0, 12}, {1, 40}};
+  auto show = ShowRoutineLoadRow(*job, runtime);
+  auto row = RoutineLoadJobsTableRow(*job, runtime);
+  const auto& columns = RoutineLoadJobsTableColumns();
+  ASSERT_EQ(row.size(), columns.size());
+  ASSERT_EQ(columns.size(), 22u);
+  EXPECT_EQ(columns[14], "PROGRESS");
+  EXPECT_EQ(columns[20], "OFFSET_LAG");
+  EXPECT_EQ(columns[21], "TIMESTAMP_PROGRESS");
+  const auto& show_columns = ShowRoutineLoadColumns();
+  auto show_cell = [&](const std::string& name) {
+    return show[std::find(show_columns.begin(), show_columns.end(), name) - show_columns.begin()];
+  };
+  EXPECT_EQ(row[0], show_cell("Id"));
+  EXPECT_EQ(row[13], show_cell("Statistic"));
+  EXPECT_EQ(row[14], show_cell("Progress"));
+  EXPECT_EQ(row[15], show_cell("ReasonOfStateChanged"));
+  EXPECT_EQ(row[19], show_cell("LatestSourcePosition"));
+  EXPECT_EQ(row[21], show_cell("TimestampProgress"));
+  EXPECT_EQ(row[20], std::optional<std::string>(R"({"0":"7"})"));
+  // A watermark read before the last commit never shows a negative lag.
+  runtime.latest_positions = {{0, 3}};
+  EXPECT_EQ(RoutineLoadOffsetLagJson(*job, runtime), R"({"0":"0"})");
+}
+
+TEST(RoutineLoadPolicyTest, AutoResumeOnlyReplicaFewAtMostThreeTimesPerWindow) {
+  proto::RoutineLoadJobMeta job;
+  job.set_state("PAUSED");
+  job.mutable_reason()->set_code(kErrReplicaFew);
+  AutoResumePolicy policy;  // 5 minutes, no dead node tolerated, 3 resumes
+  AutoResumeState state;
+  const int64_t minute = 60 * 1000;
+  int64_t t = 1'000'000;
+  // Blocked while a node is dead; the attempt does not count.
+  EXPECT_FALSE(ShouldAutoResume(job, 1, t, policy, &state));
+  EXPECT_EQ(state.resumes, 0);
+  EXPECT_TRUE(ShouldAutoResume(job, 0, t, policy, &state));
+  EXPECT_TRUE(ShouldAutoResume(job, 0, t + minute, policy, &state));
+  EXPECT_TRUE(ShouldAutoResume(job, 0, t + 2 * minute, policy, &state));
+  // A fourth pause inside the window locks the job.
+  EXPECT_FALSE(ShouldAutoResume(job, 0, t + 3 * minute, policy, &state));
+  EXPECT_TRUE(state.locked);
+  EXPECT_FALSE(ShouldAutoResume(job, 0, t + 60 * minute, policy, &state));
+
+  // Resumes spread over more than the window never lock.
+  AutoResumeState spread;
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(ShouldAutoResume(job, 0, t + i * 2 * minute, policy, &spread)) << i;
+  EXPECT_FALSE(spread.locked);
+
+  // Tolerating a dead node.
+  AutoResumeState tolerant;
+  policy.max_dead_nodes = 1;
+  EXPECT_TRUE(ShouldAutoResume(job, 1, t, policy, &tolerant));
+  EXPECT_FALSE(ShouldAutoResume(job, 2, t, policy, &tolerant));
+
+  // Other pause reasons are left alone.
+  AutoResumeState other;
+  job.mutable_reason()->set_code(kErrManualPause);
+  EXPECT_FALSE(ShouldAutoResume(job, 0, t, policy, &other));
+  job.mutable_reason()->set_code(kErrTooManyFailureRows);
+  EXPECT_FALSE(ShouldAutoResume(job, 0, t, policy, &other));
+  job.mutable_reason()->set_code(kErrReplicaFew);
+  job.set_state("RUNNING");
+  EXPECT_FALSE(ShouldAutoResume(job, 0, t, policy, &other));
+}
+
+TEST(RoutineLoadPolicyTest, ConcurrencyAndDivision) {
+  EXPECT_EQ(RoutineLoadConcurrency(8, 5, 3, 5), 3);   // alive nodes bound it
+  EXPECT_EQ(RoutineLoadConcurrency(2, 5, 3, 5), 2);   // partitions
+  EXPECT_EQ(RoutineLoadConcurrency(8, 5, 10, 4), 4);  // max_routine_load_task_concurrent_num
+  EXPECT_EQ(RoutineLoadConcurrency(8, 1, 10, 5), 1);  // desired_concurrent_number
+  EXPECT_EQ(RoutineLoadConcurrency(8, 5, 0, 5), 0);   // no alive node
+  EXPECT_EQ(RoutineLoadConcurrency(0, 5, 3, 5), 0);   // no partition
+
+  auto tasks = DividePartitions({0, 1, 2, 3, 4}, 2);
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0], (std::vector<int32_t>{0, 2, 4}));
+  EXPECT_EQ(tasks[1], (std::vector<int32_t>{1, 3}));
+  // A new partition changes the division but each partition still has exactly one owner.
+  tasks = DividePartitions({0, 1, 2, 3, 4, 5, 6}, 3);
+  std::vector<int> owners(7, 0);
+  for (const auto& t : tasks) {
+    for (int32_t p : t) ++owners[static_cast<size_t>(p)];
+  }
+  EXPECT_EQ(owners, std::vector<int>(7, 1));
+  EXPECT_TRUE(DividePartitions({0, 1}, 0).empty());
+}
+
+TEST(RoutineLoadJobTest, CsvOptionsAreValidatedAndShownOnlyWhenSet) {
+  const std::string kafka = " FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")";
+  auto plain = Build("CREATE ROUTINE LOAD j ON t COLUMNS TERMINATED BY ','" + kafka);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  std::string plain_json = RoutineLoadJobPropertiesJson(*plain, 0);
+  for (const char* key : {"trim_space", "enclose", "escape", "pause_on_fatal_parse_error"}) {
+    EXPECT_EQ(plain_json.find(key), std::string::npos) << key;
+  }
+  const std::string tail = R"("maxBatchRows":"200000"})";
+  EXPECT_EQ(plain_json.substr(plain_json.size() - tail.size()), tail);
+
+  auto job = Build("CREATE ROUTINE LOAD j ON t COLUMNS TERMINATED BY ',' PROPERTIES (\"enclose\" = \"\\\"\", "
+                   "\"escape\" = \"\\\\\", \"trim_space\" = \"TRUE\", \"pause_on_fatal_parse_error\" = \"false\")" +
+                   kafka);
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->properties().at("enclose"), "\"");
+  EXPECT_EQ(job->properties().at("escape"), "\\");
+  std::string json = RoutineLoadJobPropertiesJson(*job, 0);
+  EXPECT_NE(json.find(R"("maxBatchRows":"200000","trim_space":"true","enclose":"34","escape":"92",)"
+                      R"("pause_on_fatal_parse_error":"false"})"),
+            std::string::npos)
+      << json;
+
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"enclose\" = \"ab\")" + kafka),
+            "enclose must be a single byte, got 'ab'");
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"escape\" = \"\")" + kafka),
+            "escape must be a single byte, got ''");
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"trim_space\" = \"maybe\")" + kafka).find("trim_space"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"pause_on_fatal_parse_error\" = \"1\")" + kafka)
+                .find("pause_on_fatal_parse_error"),
+            std::string::npos);
+  // CSV options are fixed at CREATE (StarRocks does not alter them); the pause flag may change.
+  job->set_state("PAUSED");
+  auto alter_enclose = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"enclose\" = \"'\")");
+  ASSERT_TRUE(alter_enclose.ok());
+  EXPECT_FALSE(AlterRoutineLoadJob(*(*alter_enclose)->routine_load, Table(), &*job).ok());
+  auto alter_pause = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"pause_on_fatal_parse_error\" = \"true\")");
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter_pause)->routine_load, Table(), &*job).ok());
+  EXPECT_EQ(job->properties().at("pause_on_fatal_parse_error"), "true");
+}
+
+TEST(RoutineLoadJobTest, TimezoneIsStandardizedAndValidated) {
+  const std::string kafka = " FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")";
+  auto offset = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"timezone\" = \"+8:00\")" + kafka);
+  ASSERT_TRUE(offset.ok()) << offset.status();
+  EXPECT_EQ(offset->properties().at("timezone"), "+08:00");
+  auto region = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"timezone\" = \"Asia/Shanghai\")" + kafka);
+  ASSERT_TRUE(region.ok());
+  EXPECT_NE(RoutineLoadJobPropertiesJson(*region, 0).find(R"("timezone":"Asia/Shanghai")"), std::string::npos);
+  auto bad = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"timezone\" = \"Mars/Olympus\")" + kafka);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().sql_error().number, 1298);
+  EXPECT_EQ(bad.status().message(), "Unknown or incorrect time zone: 'Mars/Olympus'");
+  EXPECT_EQ(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"timezone\" = \"+15:00\")" + kafka),
+            "Unknown or incorrect time zone: '+15:00'");
+
+  // The default is the CREATE session's time_zone, standardized.
+  auto stmt = sql::ParseStatement("CREATE ROUTINE LOAD j ON t" + kafka);
+  ASSERT_TRUE(stmt.ok());
+  RoutineLoadDefaults defaults;
+  defaults.timezone = "-5:00";
+  auto job = BuildRoutineLoadJob(*(*stmt)->routine_load, Db(), Table(), defaults);
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->properties().at("timezone"), "-05:00");
+
+  // ALTER may change it, standardized the same way.
+  job->set_state("PAUSED");
+  auto alter = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"timezone\" = \"UTC\")");
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter)->routine_load, Table(), &*job).ok());
+  EXPECT_EQ(job->properties().at("timezone"), "UTC");
+  auto alter_bad = sql::ParseStatement("ALTER ROUTINE LOAD FOR j PROPERTIES (\"timezone\" = \"nowhere\")");
+  EXPECT_FALSE(AlterRoutineLoadJob(*(*alter_bad)->routine_load, Table(), &*job).ok());
+  EXPECT_EQ(job->properties().at("timezone"), "UTC");
+}
+
+TEST(RoutineLoadPolicyTest, MaxFilterRatioCountsSelectedRowsOnly) {
+  const std::string kafka = " FROM KAFKA (\"kafka_broker_list\" = \"b:9092\", \"kafka_topic\" = \"t\")";
+  auto job = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"max_filter_ratio\" = \"0.2\")" + kafka);
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_EQ(job->properties().at("maxFilterRatio"), "0.2");
+  // 2 of 10 selected rows filtered: exactly the ratio, allowed.
+  EXPECT_FALSE(FilterRatioPauseReason(*job, 10, 2, 0));
+  // 3 of 10: over it.
+  auto reason = FilterRatioPauseReason(*job, 10, 3, 0);
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(reason->code(), kErrTooManyFailureRows);
+  EXPECT_EQ(reason->msg().rfind("too many filtered rows: 3 of 10 rows filtered (ratio 0.3 > max_filter_ratio 0.2)", 0),
+            0u)
+      << reason->msg();
+  EXPECT_NE(reason->msg().find("set 'max_filter_ratio' property to a greater value through ALTER ROUTINE LOAD"),
+            std::string::npos);
+  // Unselected (WHERE) rows are not in the denominator: 3 errors of 20 rows of which 10 unselected.
+  EXPECT_TRUE(FilterRatioPauseReason(*job, 20, 3, 10));
+  EXPECT_FALSE(FilterRatioPauseReason(*job, 20, 3, 5));  // 3 / 15 = 0.2
+  // Nothing selected, or no errors: nothing to enforce.
+  EXPECT_FALSE(FilterRatioPauseReason(*job, 5, 0, 5));
+  EXPECT_FALSE(FilterRatioPauseReason(*job, 0, 0, 0));
+  // The default 1.0 is never enforced; 0 refuses any error row.
+  auto lenient = Build("CREATE ROUTINE LOAD j ON t" + kafka);
+  EXPECT_FALSE(FilterRatioPauseReason(*lenient, 10, 10, 0));
+  auto zero = Build("CREATE ROUTINE LOAD j ON t PROPERTIES (\"max_filter_ratio\" = \"0\")" + kafka);
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ(zero->properties().at("maxFilterRatio"), "0.0");
+  EXPECT_TRUE(FilterRatioPauseReason(*zero, 1000, 1, 0));
+  EXPECT_NE(ErrorOf("CREATE ROUTINE LOAD j ON t PROPERTIES (\"max_filter_ratio\" = \"1.5\")" + kafka)
+                .find("max_filter_ratio"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "fe/load/routine_load_scheduler.h"
 
 #include <algorithm>
+#include <set>
 
 #include "common/failpoint.h"
 #include "common/logging.h"
@@ -21,6 +22,16 @@ int64_t IntProp(const proto::RoutineLoadJobMeta& job, const std::string& key, in
   int64_t v = 0;
   if (it == job.properties().end() || !ParseInt64(it->second, &v)) return fallback;
   return v;
+}
+
+// property.kafka_default_offsets (validated at CREATE / ALTER): where partitions without an
+// explicit offset start.
+int64_t DefaultOffsetOf(const proto::RoutineLoadJobMeta& job) {
+  auto it = job.custom_properties().find("kafka_default_offsets");
+  if (it == job.custom_properties().end()) return kOffsetEnd;
+  return EqualsIgnoreCase(it->second, "OFFSET_BEGINNING") ? kOffsetBeginning
+         : EqualsIgnoreCase(it->second, "OFFSET_END")     ? kOffsetEnd
+                                                          : std::atoll(it->second.c_str());
 }
 
 std::string Stamped(const std::string& msg) { return "[" + FormatDateTimeMillis(NowMillis()) + "] " + msg; }
@@ -84,6 +95,44 @@ Result<proto::LoadTargetPB> LoadTargetOf(const proto::RoutineLoadJobMeta& job, c
 
 }  // namespace
 
+const std::vector<ConfigKey>& RoutineLoadSchedulerConfigKeys() {
+  static const std::vector<ConfigKey> kKeys = {
+      {"max_routine_load_task_concurrent_num", "5", "Most tasks one routine load job runs at once"},
+      {"max_routine_load_batch_size", "4294967296", "Most bytes one routine load task consumes"},
+      {"routine_load_kafka_timeout_second", "12", "Timeout of Kafka metadata and offset requests"},
+      {"routine_load_unstable_threshold_second", "3600",
+       "A RUNNING job shows UNSTABLE when the last consumed message of a partition is older than this"},
+      {"routine_load_partition_discovery_interval_second", "5",
+       "How often a job without kafka_partitions looks for new partitions of its topic"},
+      {"period_of_auto_resume_min", "5", "Window of the routine load auto-resume limit (3 resumes)"},
+      {"max_tolerable_backend_down_num", "0",
+       "Routine load jobs are not auto-resumed while more compute nodes than this are down"},
+  };
+  return kKeys;
+}
+
+Result<RoutineLoadSchedulerOptions> RoutineLoadSchedulerOptionsFromConfig(const Config& config,
+                                                                          RoutineLoadSchedulerOptions base) {
+  auto read = [&](const char* key, int64_t fallback, int64_t min) -> Result<int64_t> {
+    ASSIGN_OR_RETURN(int64_t v, config.GetInt(key, fallback));
+    if (v < min) return Status::InvalidArgument(std::string("config `") + key + "` must be >= " + std::to_string(min));
+    return v;
+  };
+  ASSIGN_OR_RETURN(base.max_concurrent, read("max_routine_load_task_concurrent_num", base.max_concurrent, 1));
+  ASSIGN_OR_RETURN(base.max_batch_bytes, read("max_routine_load_batch_size", base.max_batch_bytes, 1));
+  ASSIGN_OR_RETURN(int64_t kafka_s, read("routine_load_kafka_timeout_second", base.kafka_timeout.count() / 1000, 1));
+  base.kafka_timeout = std::chrono::seconds(kafka_s);
+  ASSIGN_OR_RETURN(base.unstable_threshold_s,
+                   read("routine_load_unstable_threshold_second", base.unstable_threshold_s, 0));
+  ASSIGN_OR_RETURN(int64_t discovery_s, read("routine_load_partition_discovery_interval_second",
+                                             base.partition_discovery_interval.count() / 1000, 1));
+  base.partition_discovery_interval = std::chrono::seconds(discovery_s);
+  ASSIGN_OR_RETURN(base.auto_resume.period_min, read("period_of_auto_resume_min", base.auto_resume.period_min, 0));
+  ASSIGN_OR_RETURN(base.auto_resume.max_dead_nodes,
+                   read("max_tolerable_backend_down_num", base.auto_resume.max_dead_nodes, 0));
+  return base;
+}
+
 RoutineLoadScheduler::RoutineLoadScheduler(Catalog* catalog, MetaStore* meta, TransactionManager* txns,
                                            ComputeNodeManager* nodes, const SecretBox* secrets,
                                            RoutineLoadSchedulerOptions options)
@@ -111,6 +160,17 @@ void RoutineLoadScheduler::Stop() {
     workers.swap(workers_);
   }
   for (Worker& w : workers) w.thread.join();
+}
+
+void RoutineLoadScheduler::SetExprBinder(LoadExprBinder binder) { binder_ = std::move(binder); }
+
+void RoutineLoadScheduler::StartWorker(std::function<void()> work) {
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  workers_.push_back({std::thread([work = std::move(work), done] {
+                        work();
+                        done->store(true);
+                      }),
+                      done});
 }
 
 void RoutineLoadScheduler::Wake() {
@@ -145,15 +205,28 @@ void RoutineLoadScheduler::RunOnce() {
   for (const proto::RoutineLoadJobMeta& job : catalog_->ListRoutineLoadJobs()) {
     const std::string& state = job.state();
     if (state == "STOPPED" || state == "CANCELLED" || state == "PAUSED") {
+      {
+        std::lock_guard lock(mu_);
+        auto it = jobs_.find(job.id());
+        if (it != jobs_.end()) {
+          // Idle slots go now; running tasks finish and are fenced at commit.
+          auto& slots = it->second.slots;
+          slots.erase(std::remove_if(slots.begin(), slots.end(), [](const auto& s) { return !s->running; }),
+                      slots.end());
+          it->second.layout.clear();
+          it->second.unstable.reset();
+          it->second.discovered.clear();
+        }
+      }
+      if (state == "PAUSED") MaybeAutoResume(job);
+      continue;
+    }
+    {
       std::lock_guard lock(mu_);
       auto it = jobs_.find(job.id());
-      if (it != jobs_.end()) {
-        // Idle slots go now; running tasks finish and are fenced at commit.
-        auto& slots = it->second.slots;
-        slots.erase(std::remove_if(slots.begin(), slots.end(), [](const auto& s) { return !s->running; }), slots.end());
-        it->second.layout.clear();
-      }
-      continue;
+      // A locked job is never auto-resumed, so seeing it run again means a user resumed it: that
+      // clears the lock and the window (as StarRocks' RESUME does).
+      if (it != jobs_.end() && it->second.auto_resume.locked) it->second.auto_resume = AutoResumeState{};
     }
     if (!catalog_->FindTableById(job.table_id())) {
       Status st = UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
@@ -170,8 +243,94 @@ void RoutineLoadScheduler::RunOnce() {
       PrepareJob(job);
     } else if (state == "RUNNING") {
       ScheduleRunningJob(job);
+      MaybeDiscoverPartitions(job);
     }
   }
+}
+
+void RoutineLoadScheduler::MaybeAutoResume(const proto::RoutineLoadJobMeta& job) {
+  // Only REPLICA_FEW_ERR pauses are auto-resumed. Basalt pauses with no such error today: a task
+  // that finds no alive compute node waits without pausing (PickNode), and a task whose compute node
+  // fails to write to the object store, or dies, is aborted and retried (its offsets do not move),
+  // where StarRocks would see too few replicas. The policy still runs so any future transient pause
+  // classified REPLICA_FEW_ERR is resumed as StarRocks resumes it.
+  if (job.reason().code() != kErrReplicaFew) return;
+  int64_t dead = 0;
+  if (nodes_) {
+    for (const ComputeNodeInfo& node : nodes_->Nodes()) dead += node.alive ? 0 : 1;
+  }
+  bool resume = false;
+  {
+    std::lock_guard lock(mu_);
+    resume = ShouldAutoResume(job, dead, NowMillis(), options_.auto_resume, &jobs_[job.id()].auto_resume);
+  }
+  if (!resume) return;
+  Status st = UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
+    if (j->state() != "PAUSED" || j->pause_time_ms() != job.pause_time_ms()) return Status::Cancelled("state changed");
+    j->set_state("NEED_SCHEDULE");
+    j->set_pause_time_ms(-1);
+    j->clear_reason();
+    return Status::OK();
+  });
+  if (st.ok()) {
+    LOG(INFO) << "routine load " << job.db() << "." << job.name() << " auto-resumed after: " << job.reason().msg();
+    SetOtherMsg(job.id(), "auto resumed after: " + job.reason().msg());
+  }
+}
+
+void RoutineLoadScheduler::MaybeDiscoverPartitions(const proto::RoutineLoadJobMeta& job) {
+  // Explicit kafka_partitions pin the partition set (shared spec §3.1): nothing to discover.
+  if (job.partitions_explicit()) return;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  if (stop_) return;
+  JobState& state = jobs_[job.id()];
+  if (state.discovering || !state.discovered.empty()) return;
+  if (now - state.last_discovery < options_.partition_discovery_interval) return;
+  state.discovering = true;
+  state.last_discovery = now;
+  // The probe waits on Kafka (up to routine_load_kafka_timeout_second): off the loop thread.
+  StartWorker([this, job] { DiscoverPartitions(job); });
+}
+
+void RoutineLoadScheduler::DiscoverPartitions(const proto::RoutineLoadJobMeta& job) {
+  std::map<int32_t, int64_t> found;  // new partition -> resolved first offset
+  auto done = [&] {
+    std::lock_guard lock(mu_);
+    JobState& state = jobs_[job.id()];
+    state.discovering = false;
+    state.discovered = std::move(found);
+  };
+  Result<ComputeNodeInfo> node = PickNode(job.id());
+  if (!node.ok()) return done();
+  proto::KafkaMetaRequest request;
+  *request.mutable_source() = SourceOf(job);
+  request.set_timeout_ms(static_cast<int32_t>(options_.kafka_timeout.count()));
+  auto response = nodes_->client()->GetKafkaMeta(node->host, node->be_port, request,
+                                                 options_.kafka_timeout + std::chrono::seconds(5));
+  Status status = response.ok() ? FromCnStatus(response->status(), *node) : response.status();
+  if (!status.ok()) {
+    // The tasks of the known partitions go on; the next probe tries again.
+    LOG(WARNING) << "routine load " << job.db() << "." << job.name() << ": partition discovery on topic "
+                 << job.topic() << " failed: " << status.message();
+    return done();
+  }
+  std::set<int32_t> known(job.kafka_partitions().begin(), job.kafka_partitions().end());
+  int64_t default_offset = DefaultOffsetOf(job);
+  for (const auto& m : response->partitions()) {
+    if (known.count(m.partition())) continue;
+    // New partitions start at property.kafka_default_offsets (OFFSET_END unless set), resolved now
+    // to a concrete offset so the journaled progress never depends on when the first task runs.
+    int64_t next = default_offset == kOffsetBeginning ? m.low_watermark()
+                   : default_offset == kOffsetEnd     ? m.high_watermark()
+                                                      : default_offset;
+    found[m.partition()] = next;
+  }
+  if (!found.empty()) {
+    LOG(INFO) << "routine load " << job.db() << "." << job.name() << " found " << found.size()
+              << " new partition(s) of topic " << job.topic();
+  }
+  done();
 }
 
 Result<ComputeNodeInfo> RoutineLoadScheduler::PickNode(int64_t job_id) {
@@ -255,12 +414,7 @@ void RoutineLoadScheduler::PrepareJob(const proto::RoutineLoadJobMeta& job) {
   }
   std::map<int32_t, proto::KafkaPartitionMetaPB> meta;
   for (const auto& p : response->partitions()) meta[p.partition()] = p;
-  int64_t default_offset = kOffsetEnd;
-  if (auto it = job.custom_properties().find("kafka_default_offsets"); it != job.custom_properties().end()) {
-    default_offset = EqualsIgnoreCase(it->second, "OFFSET_BEGINNING") ? kOffsetBeginning
-                     : EqualsIgnoreCase(it->second, "OFFSET_END")     ? kOffsetEnd
-                                                                      : std::atoll(it->second.c_str());
-  }
+  int64_t default_offset = DefaultOffsetOf(job);
   Status st = UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
     if (j->state() != "NEED_SCHEDULE") return Status::Cancelled("state changed");
     if (!j->partitions_explicit()) {
@@ -296,60 +450,98 @@ void RoutineLoadScheduler::PrepareJob(const proto::RoutineLoadJobMeta& job) {
     std::lock_guard lock(mu_);
     JobState& state = jobs_[job.id()];
     for (const auto& [p, m] : meta) state.latest_positions[p] = m.high_watermark();
+    // Divide afresh: the partitions or the alive compute nodes may have changed.
+    state.layout.clear();
+    state.discovered.clear();
     LOG(INFO) << "routine load " << job.db() << "." << job.name() << " is RUNNING on topic " << job.topic();
   }
 }
 
 void RoutineLoadScheduler::ScheduleRunningJob(const proto::RoutineLoadJobMeta& job) {
   std::vector<int32_t> partitions(job.kafka_partitions().begin(), job.kafka_partitions().end());
-  int alive = static_cast<int>(nodes_ ? nodes_->AliveNodes().size() : 0);
-  int concurrency = static_cast<int>(std::min<int64_t>(
-      {static_cast<int64_t>(partitions.size()), IntProp(job, "desireTaskConcurrentNum", 5), int64_t{alive}, 5}));
+  int64_t alive = nodes_ ? static_cast<int64_t>(nodes_->AliveNodes().size()) : 0;
+  int concurrency = RoutineLoadConcurrency(partitions.size(), IntProp(job, "desireTaskConcurrentNum", 5), alive,
+                                           options_.max_concurrent);
   std::string layout;
   for (int32_t p : partitions) layout += std::to_string(p) + ",";
   layout += "/" + std::to_string(concurrency);
   auto now = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<Slot>> due;
+  // Set when the job must be re-divided through NEED_SCHEDULE (shared spec §3.5): new partitions
+  // were discovered, or the alive compute nodes changed the concurrency.
+  std::string reschedule;
+  std::map<int32_t, int64_t> discovered;
   {
     std::lock_guard lock(mu_);
     if (stop_) return;
     JobState& state = jobs_[job.id()];
-    if (concurrency == 0) {
+    bool any_running = false;
+    for (const auto& s : state.slots) any_running = any_running || s->running;
+    if (!state.discovered.empty()) {
+      // Let the running tasks commit first (they would be fenced by the state change otherwise);
+      // meanwhile no new task starts.
+      if (any_running) return;
+      discovered.swap(state.discovered);
+      reschedule = "found " + std::to_string(discovered.size()) + " new partition(s) of topic " + job.topic();
+    } else if (concurrency == 0) {
       state.other_msg = Stamped("waiting for an alive compute node");
       return;
-    }
-    if (state.layout != layout) {
-      bool any_running = false;
-      for (const auto& s : state.slots) any_running = any_running || s->running;
+    } else if (state.layout != layout) {
       if (any_running) return;  // re-divide once the current tasks are done
-      state.slots.clear();
-      for (int i = 0; i < concurrency; ++i) {
-        auto slot = std::make_shared<Slot>();
-        slot->info.job_id = job.id();
-        slot->info.create_time_ms = NowMillis();
-        slot->next_run = now;
-        state.slots.push_back(slot);
+      if (!state.layout.empty() && state.concurrency != concurrency) {
+        // The partitions only change through NEED_SCHEDULE (which clears the layout), so this is
+        // the alive compute nodes changing how many tasks the job can run.
+        reschedule = "compute nodes changed: re-dividing " + std::to_string(state.concurrency) + " task(s) into " +
+                     std::to_string(concurrency);
+      } else {
+        state.slots.clear();
+        for (std::vector<int32_t>& owned : DividePartitions(partitions, concurrency)) {
+          auto slot = std::make_shared<Slot>();
+          slot->info.job_id = job.id();
+          slot->info.create_time_ms = NowMillis();
+          slot->next_run = now;
+          slot->partitions = std::move(owned);
+          state.slots.push_back(slot);
+        }
+        state.layout = layout;
+        state.concurrency = concurrency;
       }
-      for (size_t i = 0; i < partitions.size(); ++i) state.slots[i % concurrency]->partitions.push_back(partitions[i]);
-      state.layout = layout;
-      state.concurrency = concurrency;
     }
-    for (auto& slot : state.slots) {
-      if (!slot->running && slot->next_run <= now) {
-        slot->running = true;
-        due.push_back(slot);
+    if (reschedule.empty()) {
+      for (auto& slot : state.slots) {
+        if (!slot->running && slot->next_run <= now) {
+          slot->running = true;
+          due.push_back(slot);
+        }
       }
-    }
-    for (auto& slot : due) {
-      auto done = std::make_shared<std::atomic<bool>>(false);
-      int64_t job_id = job.id();
-      workers_.push_back({std::thread([this, job_id, slot, done] {
-                            RunTask(job_id, slot);
-                            done->store(true);
-                          }),
-                          done});
+      for (auto& slot : due) {
+        int64_t job_id = job.id();
+        StartWorker([this, job_id, slot] { RunTask(job_id, slot); });
+      }
     }
   }
+  if (reschedule.empty()) return;
+  // New partitions join with their resolved offsets; the offsets of the known partitions are not
+  // touched, so the commit fence of any later task still sees exactly what it began from.
+  Status st = UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
+    if (j->state() != "RUNNING") return Status::Cancelled("state changed");
+    std::set<int32_t> all(j->kafka_partitions().begin(), j->kafka_partitions().end());
+    for (const auto& [p, offset] : discovered) {
+      if (!all.insert(p).second) continue;
+      auto current = j->next_offsets().find(p);
+      if (current == j->next_offsets().end() || current->second < 0) (*j->mutable_next_offsets())[p] = offset;
+    }
+    j->clear_kafka_partitions();
+    for (int32_t p : all) j->add_kafka_partitions(p);
+    j->set_state("NEED_SCHEDULE");
+    return Status::OK();
+  });
+  if (!st.ok()) {
+    LOG(WARNING) << "routine load " << job.db() << "." << job.name() << ": cannot re-divide: " << st.message();
+    return;  // The next discovery round finds the partitions again.
+  }
+  LOG(INFO) << "routine load " << job.db() << "." << job.name() << " is NEED_SCHEDULE: " << reschedule;
+  SetOtherMsg(job.id(), reschedule);
 }
 
 void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
@@ -400,6 +592,22 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   auto meta = nodes_->client()->GetKafkaMeta(node->host, node->be_port, meta_request,
                                              options_.kafka_timeout + std::chrono::seconds(5));
   Status meta_status = meta.ok() ? FromCnStatus(meta->status(), *node) : meta.status();
+  if (meta.ok() && meta_status.code() == StatusCode::kNotFound) {
+    // The compute node reached Kafka, which says the topic (or one of the job's partitions) is
+    // gone, e.g. deleted while the job ran. Retrying would spin forever: pause, as failing to
+    // fetch the partitions does before the job runs (shared spec §3.5).
+    UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
+      if (j->state() != "RUNNING") return Status::Cancelled("state changed");
+      j->set_state("PAUSED");
+      j->set_pause_time_ms(NowMillis());
+      j->mutable_reason()->set_code(kErrPartitions);
+      j->mutable_reason()->set_msg("Job failed to fetch all current partition with error [" + meta_status.message() +
+                                   "]");
+      return Status::OK();
+    }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+    LOG(WARNING) << "routine load " << job->db() << "." << job->name() << " paused: " << meta_status.message();
+    return finish(std::chrono::milliseconds(0), "");
+  }
   if (!meta_status.ok()) return finish(interval, "failed to fetch the watermarks of topic " + job->topic() + ": " + meta_status.message());
   bool has_data = false;
   std::map<int32_t, int64_t> end_offsets;  // What the task should consume at least up to.
@@ -428,6 +636,17 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     }
     has_data = has_data || b->second < m.high_watermark();
   }
+  {
+    // The UNSTABLE substate (shared spec §3.5): judged whenever a task finds data, from the job's
+    // TimestampProgress; a task that finds nothing new means the job keeps up, so stable.
+    std::optional<proto::ErrorReasonPB> unstable;
+    if (has_data) {
+      std::map<int32_t, int64_t> timestamps(job->timestamp_progress().begin(), job->timestamp_progress().end());
+      unstable = UnstableReason(timestamps, NowMillis(), options_.unstable_threshold_s);
+    }
+    std::lock_guard lock(mu_);
+    jobs_[job_id].unstable = std::move(unstable);
+  }
   if (!has_data) {
     return finish(interval, "[task id: " + task_id + "] [txn id: -1] there is no new data in kafka, wait for " +
                                 wait_text + " to schedule again");
@@ -439,6 +658,24 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   if (!volume) return finish(interval, "storage volume " + table->properties().at("storage_volume") + " is gone");
   Result<proto::LoadTargetPB> target = LoadTargetOf(*job, *table, *volume, *secrets_);
   if (!target.ok()) return finish(interval, target.status().message());
+  // COLUMNS / WHERE against the table as it is now (it may have changed since CREATE / ALTER).
+  proto::RoutineLoadFormatPB binding;
+  if (Status bound = CurrentBinding(*job, *table, &binding); !bound.ok()) {
+    // Retrying cannot help until the job (or the table) is altered: pause with the binder's error,
+    // which names the column.
+    std::string msg = "failed to create task: COLUMNS / WHERE of the job no longer bind against table " +
+                      job->table() + " after its schema changed: " + bound.message();
+    UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
+      if (j->state() != "RUNNING") return Status::Cancelled("state changed");
+      j->set_state("PAUSED");
+      j->set_pause_time_ms(NowMillis());
+      j->mutable_reason()->set_code(kErrCreateTasks);
+      j->mutable_reason()->set_msg(msg);
+      return Status::OK();
+    }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+    LOG(WARNING) << "routine load " << job->db() << "." << job->name() << " paused: " << msg;
+    return finish(std::chrono::milliseconds(0), msg);
+  }
 
   BeginTxnRequest begin_request;
   begin_request.db = job->db();
@@ -498,15 +735,14 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   format->set_row_delimiter(job->row_delimiter());
   format->set_strict_mode(job->properties().count("strict_mode") && job->properties().at("strict_mode") == "true");
   format->set_timezone(job->properties().count("timezone") ? job->properties().at("timezone") : "");
-  if (job->load_columns_size() > 0 || job->has_where()) {
-    // Bound at CREATE / ALTER; they replace the plain name list.
-    *format->mutable_load_columns() = job->load_columns();
-    if (job->has_where()) {
-      *format->mutable_where() = job->where();
-    }
-  } else {
-    for (const std::string& c : job->column_names()) format->add_columns(c);
-  }
+  // CSV enclose / escape / trim_space, validated (one byte, a bool) at CREATE.
+  if (auto it = job->properties().find("enclose"); it != job->properties().end()) format->set_enclose(it->second);
+  if (auto it = job->properties().find("escape"); it != job->properties().end()) format->set_escape(it->second);
+  format->set_trim_space(job->properties().count("trim_space") && job->properties().at("trim_space") == "true");
+  // Bound load columns and WHERE replace the plain name list (CurrentBinding chose them).
+  *format->mutable_load_columns() = std::move(*binding.mutable_load_columns());
+  if (binding.has_where()) *format->mutable_where() = std::move(*binding.mutable_where());
+  for (std::string& c : *binding.mutable_columns()) format->add_columns(std::move(c));
   *request.mutable_target() = std::move(*target);
   request.set_log_rejected_record_num(IntProp(*job, "log_rejected_record_num", 0));
 
@@ -606,6 +842,15 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
         return Status::Cancelled("offsets of partition " + std::to_string(p) + " moved since task " + task_id + " began");
       }
     }
+    // max_filter_ratio: the batch is not loaded (refusing aborts the txn, offsets stay) and the
+    // abort, carrying the pause reason, pauses the job. StarRocks' BE checks it before committing;
+    // deciding it here, under the fence, is equivalent and judges the counts the commit would
+    // journal against the job's current ratio.
+    if (auto filtered = FilterRatioPauseReason(*current, outcome.total_rows(), outcome.error_rows(),
+                                               outcome.unselected_rows())) {
+      *outcome.mutable_pause_reason() = *filtered;
+      return Status::Cancelled(filtered->msg().substr(0, filtered->msg().find(". Check")));
+    }
     int64_t max_errors = IntProp(*current, "maxErrorNum", 0);
     int64_t window_errors = current->statistics().window_error_rows() + outcome.error_rows();
     if (window_errors > max_errors) {
@@ -636,6 +881,59 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   finish(behind ? std::chrono::milliseconds(0) : interval, "");
 }
 
+Status RoutineLoadScheduler::CurrentBinding(const proto::RoutineLoadJobMeta& job, const proto::TableMeta& table,
+                                            proto::RoutineLoadFormatPB* format) {
+  auto fill = [&](const proto::RoutineLoadJobMeta& bound) {
+    if (bound.load_columns_size() > 0 || bound.has_where()) {
+      *format->mutable_load_columns() = bound.load_columns();
+      if (bound.has_where()) *format->mutable_where() = bound.where();
+    } else {
+      for (const std::string& c : bound.column_names()) format->add_columns(c);
+    }
+  };
+  bool has_exprs = job.columns_size() > 0 || !job.where_text().empty();
+  if (!has_exprs || table.schema_version() == job.bound_schema_version() || !binder_) {
+    fill(job);
+    return Status::OK();
+  }
+  // Everything the binding depends on besides the schema, so an ALTER of the job (which binds and
+  // journals anew) never meets a stale cache entry.
+  std::string definition;
+  for (const std::string& c : job.columns()) definition += c + '\x01';
+  definition += '\x02' + job.where_text() + '\x02';
+  for (const char* key : {"format", "jsonpaths"}) {
+    auto it = job.properties().find(key);
+    definition += (it == job.properties().end() ? "" : it->second) + '\x02';
+  }
+  {
+    std::lock_guard lock(mu_);
+    const std::optional<Rebound>& cached = jobs_[job.id()].rebound;
+    if (cached && cached->schema_version == table.schema_version() && cached->definition == definition) {
+      proto::RoutineLoadJobMeta bound;
+      *bound.mutable_load_columns() = cached->load_columns;
+      if (cached->where) *bound.mutable_where() = *cached->where;
+      *bound.mutable_column_names() = job.column_names();
+      fill(bound);
+      return Status::OK();
+    }
+  }
+  proto::RoutineLoadJobMeta rebound = job;
+  RETURN_IF_ERROR(BindRoutineLoadExprs(table, binder_, &rebound));
+  LOG(INFO) << "routine load " << job.db() << "." << job.name() << ": COLUMNS / WHERE re-bound against schema version "
+            << table.schema_version() << " of table " << table.name();
+  {
+    std::lock_guard lock(mu_);
+    Rebound cached;
+    cached.schema_version = table.schema_version();
+    cached.definition = std::move(definition);
+    cached.load_columns = rebound.load_columns();
+    if (rebound.has_where()) cached.where = rebound.where();
+    jobs_[job.id()].rebound = std::move(cached);
+  }
+  fill(rebound);
+  return Status::OK();
+}
+
 RoutineLoadRuntime RoutineLoadScheduler::Runtime(int64_t job_id) const {
   std::lock_guard lock(mu_);
   RoutineLoadRuntime out;
@@ -645,6 +943,7 @@ RoutineLoadRuntime RoutineLoadScheduler::Runtime(int64_t job_id) const {
   out.current_concurrency = it->second.concurrency;
   out.latest_positions = it->second.latest_positions;
   out.other_msg = it->second.other_msg;
+  out.unstable = it->second.unstable;
   return out;
 }
 

@@ -7,7 +7,16 @@
 //   RUNNING        keeps one task slot per min(partitions, desired_concurrent_number, alive CNs,
 //                  max_routine_load_task_concurrent_num); partition i belongs to slot i % n. A due
 //                  idle slot starts a task on a worker thread.
+//                  Without kafka_partitions a worker asks Kafka for the topic's partitions every
+//                  partition_discovery_interval; new ones (at property.kafka_default_offsets,
+//                  resolved to offsets) are journaled with NEED_SCHEDULE once the running tasks are
+//                  done, and so is a change of the alive compute nodes that changes the
+//                  concurrency: the job is then divided afresh.
+//   PAUSED         with REPLICA_FEW_ERR: auto-resumed under AutoResumePolicy.
 //   gone table     CANCELLED.
+// A task that finds data judges the UNSTABLE substate from the job's TimestampProgress; one that
+// finds none resets it. A task planned after the table's schema changed re-binds COLUMNS / WHERE
+// from their text (and pauses the job when they no longer bind).
 // A task: read the job's next offsets for its partitions; skip (and wait max_batch_interval) when
 // the high watermarks say there is nothing new; begin a transaction; ask a compute node to consume,
 // parse and write; then commit with the new offsets in the same journal entry. The commit is
@@ -28,10 +37,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/config.h"
 #include "fe/catalog/catalog.h"
 #include "fe/catalog/secret_box.h"
 #include "fe/cluster/compute_node_manager.h"
@@ -46,7 +57,19 @@ struct RoutineLoadSchedulerOptions {
   std::chrono::milliseconds loop_interval{50};
   std::chrono::milliseconds kafka_timeout{12000};  // routine_load_kafka_timeout_second
   int64_t max_batch_bytes = 4294967296;            // max_routine_load_batch_size
+  int64_t max_concurrent = 5;                      // max_routine_load_task_concurrent_num
+  int64_t unstable_threshold_s = 3600;             // routine_load_unstable_threshold_second
+  // How often a RUNNING job without kafka_partitions asks Kafka for the topic's partition list.
+  std::chrono::milliseconds partition_discovery_interval{5000};
+  AutoResumePolicy auto_resume;  // period_of_auto_resume_min, max_tolerable_backend_down_num
 };
+
+// The fe.conf keys of the options above (StarRocks names and defaults), for --help and ADMIN SHOW
+// FRONTEND CONFIG.
+const std::vector<ConfigKey>& RoutineLoadSchedulerConfigKeys();
+// Reads them into `base`; InvalidArgument naming the key for a value out of range.
+Result<RoutineLoadSchedulerOptions> RoutineLoadSchedulerOptionsFromConfig(const Config& config,
+                                                                          RoutineLoadSchedulerOptions base = {});
 
 // One row of SHOW ROUTINE LOAD TASK.
 struct RoutineLoadTaskInfo {
@@ -74,6 +97,9 @@ class RoutineLoadScheduler {
   void Stop();
   // Runs the loop soon (after CREATE / RESUME / ALTER).
   void Wake();
+  // Binds COLUMNS / WHERE when a table's schema changed after the job was bound (the binder lives
+  // above this library). Without one, such jobs keep their old binding. Call before Start().
+  void SetExprBinder(LoadExprBinder binder);
 
   RoutineLoadRuntime Runtime(int64_t job_id) const;
   std::vector<RoutineLoadTaskInfo> Tasks(int64_t job_id) const;
@@ -85,6 +111,13 @@ class RoutineLoadScheduler {
     bool running = false;
     std::chrono::steady_clock::time_point next_run;
   };
+  // COLUMNS / WHERE re-bound against a newer table schema than the journaled binding's.
+  struct Rebound {
+    int64_t schema_version = -1;
+    std::string definition;  // columns + where_text + format + jsonpaths the binding came from
+    google::protobuf::RepeatedPtrField<proto::LoadColumnPB> load_columns;
+    std::optional<proto::ExprPB> where;
+  };
   struct JobState {
     std::vector<std::shared_ptr<Slot>> slots;
     std::string layout;  // partitions + concurrency the slots were built for
@@ -92,6 +125,15 @@ class RoutineLoadScheduler {
     std::map<int32_t, int64_t> latest_positions;
     std::string other_msg;
     int64_t last_node_id = -1;
+    std::optional<proto::ErrorReasonPB> unstable;  // the UNSTABLE substate
+    // Partition discovery: at most one probe in flight, started every partition_discovery_interval.
+    bool discovering = false;
+    std::chrono::steady_clock::time_point last_discovery{};
+    // New partitions found (already resolved to offsets) waiting for the running tasks to finish
+    // before they are journaled with NEED_SCHEDULE.
+    std::map<int32_t, int64_t> discovered;
+    AutoResumeState auto_resume;
+    std::optional<Rebound> rebound;
   };
 
   void Loop();
@@ -99,6 +141,16 @@ class RoutineLoadScheduler {
   void PrepareJob(const proto::RoutineLoadJobMeta& job);
   void ScheduleRunningJob(const proto::RoutineLoadJobMeta& job);
   void RunTask(int64_t job_id, std::shared_ptr<Slot> slot);
+  // Auto-resume of a PAUSED job (AutoResumePolicy).
+  void MaybeAutoResume(const proto::RoutineLoadJobMeta& job);
+  // Starts a partition probe of a RUNNING job without kafka_partitions when one is due.
+  void MaybeDiscoverPartitions(const proto::RoutineLoadJobMeta& job);
+  void DiscoverPartitions(const proto::RoutineLoadJobMeta& job);
+  // The job's COLUMNS / WHERE bound against `table`: the journaled binding when the schema did
+  // not change since, else a cached re-binding. Error: the binder's (e.g. an unknown column).
+  Status CurrentBinding(const proto::RoutineLoadJobMeta& job, const proto::TableMeta& table,
+                        proto::RoutineLoadFormatPB* format);
+  void StartWorker(std::function<void()> work);  // REQUIRES: mu_ held
   // Journals a state change made by the scheduler (CANCELLED, PAUSED, RUNNING) unless the job
   // changed meanwhile.
   Status UpdateJob(int64_t job_id, const std::function<Status(proto::RoutineLoadJobMeta*)>& change);
@@ -112,6 +164,7 @@ class RoutineLoadScheduler {
   ComputeNodeManager* nodes_;
   const SecretBox* secrets_;
   const RoutineLoadSchedulerOptions options_;
+  LoadExprBinder binder_;  // set before Start(), read-only after
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -134,7 +134,7 @@ Status TableWriter::Write(const Chunk& rows, const std::vector<int>& partition_o
       buffer.rows = std::move(part);
     } else {
       for (size_t c = 0; c < part.columns.size(); ++c) {
-        for (size_t r = 0; r < part.num_rows; ++r) buffer.rows.columns[c]->AppendFrom(*part.columns[c], r);
+        buffer.rows.columns[c]->AppendRange(*part.columns[c], 0, part.num_rows);
       }
       buffer.rows.num_rows += part.num_rows;
     }

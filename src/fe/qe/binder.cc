@@ -54,6 +54,11 @@ Result<std::optional<Value>> SessionFunction(const std::string& name, const std:
     RETURN_IF_ERROR(no_args());
     return std::optional<Value>(Value::String(ctx.fe->frontend.version + " basalt"));
   }
+  if (ctx.defer_clock_functions && args.empty() &&
+      (name == "now" || name == "current_timestamp" || name == "localtime" || name == "localtimestamp" ||
+       name == "curdate" || name == "current_date")) {
+    return std::optional<Value>();  // Resolved as zone-dependent functions (engine/functions.h).
+  }
   if (name == "now" || name == "current_timestamp" || name == "localtime" || name == "localtimestamp" ||
       name == "sysdate" || name == "utc_timestamp") {
     int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();

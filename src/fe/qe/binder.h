@@ -35,6 +35,9 @@ struct BindContext {
   // Parsed sub-expressions already computed into a column (aggregate results): binding one of
   // these nodes yields a reference to that column instead.
   std::map<const sql::Expr*, size_t> substitutions;
+  // Leave now() / current_timestamp() / curdate() unfolded: a routine load evaluates them on the
+  // CN, per batch and in the job's timezone, instead of freezing the CREATE statement's clock.
+  bool defer_clock_functions = false;
 };
 
 Result<ExprPtr> BindExpr(const sql::Expr& expr, BindContext& ctx);

@@ -222,7 +222,7 @@ void CollectAggregates(const sql::Expr& e, std::vector<const sql::Expr*>* out) {
 void AppendRows(Chunk* acc, const Chunk& other) {
   for (size_t c = 0; c < acc->columns.size(); ++c) {
     ColumnPtr merged = Column::Make(acc->columns[c]->type(), acc->num_rows + other.num_rows);
-    for (size_t r = 0; r < acc->num_rows; ++r) merged->AppendFrom(*acc->columns[c], r);
+    merged->AppendRange(*acc->columns[c], 0, acc->num_rows);
     for (size_t r = 0; r < other.num_rows; ++r) merged->AppendValue(other.columns[c]->GetValue(r));
     acc->columns[c] = std::move(merged);
   }
@@ -934,7 +934,15 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
     }
     case ShowKind::kRoutineLoad: {
       ASSIGN_OR_RETURN(TextResultBuilder b, ShowRoutineLoad(show));
-      return finish(b);
+      ASSIGN_OR_RETURN(QueryResult result, finish(b));
+      if (show.limit || show.offset > 0) {
+        // LIMIT [off,] n / LIMIT n OFFSET off, over the rows WHERE kept (already in ORDER BY order).
+        Chunk& chunk = result.chunks.front();
+        const size_t from = std::min(static_cast<size_t>(std::max<int64_t>(0, show.offset)), chunk.num_rows);
+        const size_t count = show.limit ? static_cast<size_t>(std::max<int64_t>(0, *show.limit)) : chunk.num_rows;
+        chunk = chunk.Slice(from, from + std::min(count, chunk.num_rows - from));
+      }
+      return result;
     }
     case ShowKind::kRoutineLoadTask: {
       ASSIGN_OR_RETURN(TextResultBuilder b, ShowRoutineLoadTask(show));

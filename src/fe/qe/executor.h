@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "fe/load/routine_load_job.h"
 #include "fe/qe/fe_context.h"
 #include "fe/qe/query_result.h"
 #include "fe/sql/ast.h"
@@ -61,5 +62,17 @@ class Executor {
 
 // SHA1(SHA1(password)), what mysql_native_password verifies against; empty for no password.
 std::string NativePasswordHash(std::string_view password);
+
+// Every routine load job as SHOW ROUTINE LOAD and information_schema.routine_load_jobs show it: the
+// database and table names of dropped ones replaced by their ids, and the runtime state (tasks and
+// the UNSTABLE substate only while RUNNING) (routine_load.cc).
+struct ShownRoutineLoadJob {
+  proto::RoutineLoadJobMeta job;
+  RoutineLoadRuntime runtime;
+};
+std::vector<ShownRoutineLoadJob> RoutineLoadJobsForShow(const FeContext& fe);
+// Binds routine load COLUMNS / WHERE with fe::BindExpr. With a null session (the scheduler's
+// re-binding after a schema change) each call binds in a fresh session on the global variables.
+LoadExprBinder RoutineLoadExprBinder(const FeContext* fe, Session* session);
 
 }  // namespace basalt::fe

@@ -4,6 +4,8 @@
 #include <map>
 
 #include "common/string_util.h"
+#include "fe/load/routine_load_job.h"
+#include "fe/qe/executor.h"
 #include "fe/qe/table_ddl.h"
 
 namespace basalt::fe {
@@ -290,6 +292,23 @@ const std::vector<TableDef>& Defs() {
        {{"MATERIALIZED_VIEW_ID", 'S'}, {"TABLE_SCHEMA", 'S'}, {"TABLE_NAME", 'S'}, {"REFRESH_TYPE", 'S'},
         {"IS_ACTIVE", 'S'}, {"MATERIALIZED_VIEW_DEFINITION", 'S'}},
        NoRows},
+      // Every routine load job of every database, STOPPED and CANCELLED ones too, with the cells
+      // SHOW ALL ROUTINE LOAD prints (shared spec §3.9).
+      {"ROUTINE_LOAD_JOBS",
+       [] {
+         std::vector<std::pair<std::string, char>> columns;
+         for (const std::string& c : RoutineLoadJobsTableColumns()) {
+           columns.emplace_back(c, c == "ID" || c == "CURRENT_TASK_NUM" ? 'I' : 'S');
+         }
+         return columns;
+       }(),
+       [](const FeContext& fe, Session&) {
+         std::vector<Row> rows;
+         for (const ShownRoutineLoadJob& shown : RoutineLoadJobsForShow(fe)) {
+           rows.push_back(RoutineLoadJobsTableRow(shown.job, shown.runtime));
+         }
+         return rows;
+       }},
   };
   return *kDefs;
 }
@@ -300,7 +319,8 @@ std::vector<std::string> SystemTableNames() {
   std::vector<std::string> names;
   for (const TableDef& def : Defs()) {
     // StarRocks' own additions are spelled in lower case, MySQL's in upper case.
-    bool starrocks_table = def.name == "TABLES_CONFIG" || def.name == "MATERIALIZED_VIEWS";
+    bool starrocks_table =
+        def.name == "TABLES_CONFIG" || def.name == "MATERIALIZED_VIEWS" || def.name == "ROUTINE_LOAD_JOBS";
     names.push_back(starrocks_table ? ToLower(def.name) : def.name);
   }
   return names;

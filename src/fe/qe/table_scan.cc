@@ -55,7 +55,7 @@ Status Executor::ScanUserTable(const proto::TableMeta& table, std::vector<Result
         if (session_->kill_query.load() || session_->kill_connection.load()) return Status::Sql(sql_errors::kQueryInterrupted, "Query execution was interrupted");
         ASSIGN_OR_RETURN(Chunk chunk, ChunkFromPB(pb, types));
         for (size_t c = 0; c < chunk.columns.size(); ++c) {
-          for (size_t r = 0; r < chunk.num_rows; ++r) rows->columns[c]->AppendFrom(*chunk.columns[c], r);
+          rows->columns[c]->AppendRange(*chunk.columns[c], 0, chunk.num_rows);
         }
         rows->num_rows += chunk.num_rows;
         return Status::OK();

@@ -176,6 +176,10 @@ struct ShowStmt {
   std::optional<std::string> like;
   ExprPtr where;
   bool all = false;           // SHOW ALL ROUTINE LOAD
+  // SHOW ROUTINE LOAD ... ORDER BY <column> [ASC|DESC], ... LIMIT ...
+  std::vector<OrderItem> order_by;
+  std::optional<int64_t> limit;
+  int64_t offset = 0;
 };
 
 // A column definition in CREATE TABLE / ALTER TABLE ADD COLUMN.

@@ -420,6 +420,17 @@ class Parser {
     if (AcceptWord("HAVING")) {
       ASSIGN_OR_RETURN(select->having, ParseExpr());
     }
+    RETURN_IF_ERROR(ParseOrderByLimit(&select->order_by, &select->limit, &select->offset));
+    if (AcceptWord("FOR")) {
+      RETURN_IF_ERROR(ExpectWord("UPDATE"));
+      select->for_update = true;
+    }
+    return select;
+  }
+
+  // [ORDER BY expr [ASC|DESC], ...] [LIMIT n | LIMIT off, n | LIMIT n OFFSET off]: SELECT's tail,
+  // also accepted by SHOW ROUTINE LOAD.
+  Status ParseOrderByLimit(std::vector<OrderItem>* order_by, std::optional<int64_t>* limit, int64_t* offset) {
     if (AcceptWord("ORDER")) {
       RETURN_IF_ERROR(ExpectWord("BY"));
       do {
@@ -430,27 +441,23 @@ class Parser {
         } else {
           AcceptWord("ASC");
         }
-        select->order_by.push_back(std::move(item));
+        order_by->push_back(std::move(item));
       } while (AcceptOp(","));
     }
     if (AcceptWord("LIMIT")) {
       ASSIGN_OR_RETURN(int64_t first, LimitNumber());
       if (AcceptOp(",")) {
         ASSIGN_OR_RETURN(int64_t second, LimitNumber());
-        select->offset = first;
-        select->limit = second;
+        *offset = first;
+        *limit = second;
       } else {
-        select->limit = first;
+        *limit = first;
         if (AcceptWord("OFFSET")) {
-          ASSIGN_OR_RETURN(select->offset, LimitNumber());
+          ASSIGN_OR_RETURN(*offset, LimitNumber());
         }
       }
     }
-    if (AcceptWord("FOR")) {
-      RETURN_IF_ERROR(ExpectWord("UPDATE"));
-      select->for_update = true;
-    }
-    return select;
+    return Status::OK();
   }
 
   Result<int64_t> LimitNumber() {
@@ -742,6 +749,7 @@ class Parser {
         if (AcceptWord("WHERE")) {
           ASSIGN_OR_RETURN(show->where, ParseExpr());
         }
+        RETURN_IF_ERROR(ParseOrderByLimit(&show->order_by, &show->limit, &show->offset));
       }
     } else if (IsWord("STORAGE") && IsWord("VOLUMES", 1)) {
       Advance();

@@ -359,6 +359,17 @@ TEST(ParserTest, RoutineLoadStatements) {
   ASSERT_TRUE(show_all);
   EXPECT_TRUE(show_all->show->all);
   EXPECT_EQ(show_all->show->table.table, "clicks");
+  auto ordered = Parse("SHOW ALL ROUTINE LOAD FROM quickstart WHERE State = 'RUNNING' ORDER BY Name DESC, Id LIMIT 2, 3");
+  ASSERT_TRUE(ordered);
+  ASSERT_EQ(ordered->show->order_by.size(), 2u);
+  EXPECT_FALSE(ordered->show->order_by[0].ascending);
+  EXPECT_TRUE(ordered->show->order_by[1].ascending);
+  EXPECT_EQ(ordered->show->offset, 2);
+  EXPECT_EQ(ordered->show->limit, 3);
+  auto limit_offset = Parse("SHOW ROUTINE LOAD LIMIT 4 OFFSET 1");
+  ASSERT_TRUE(limit_offset);
+  EXPECT_EQ(limit_offset->show->limit, 4);
+  EXPECT_EQ(limit_offset->show->offset, 1);
   auto tasks = Parse("SHOW ROUTINE LOAD TASK FROM quickstart WHERE JobName = \"clicks\"");
   ASSERT_TRUE(tasks);
   EXPECT_EQ(tasks->show->kind, ShowKind::kRoutineLoadTask);

@@ -125,6 +125,8 @@ Status TransactionManager::Abort(int64_t txn_id, const std::string& reason,
       counted->set_job_id(outcome->job_id());
       counted->set_task_id(outcome->task_id());
       *counted->mutable_pause_reason() = outcome->pause_reason();
+      // The rejected rows of a batch refused for them (max_filter_ratio) stay explainable.
+      counted->set_error_log_url(outcome->error_log_url());
     }
     return Status::OK();
   };

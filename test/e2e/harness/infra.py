@@ -33,17 +33,29 @@ class KafkaService:
     bootstrap: str
     log_path: Optional[Path] = None
     infra: Optional[basalt_infra.Infra] = None
+    # The SASL_PLAINTEXT listener (mechanism PLAIN) and the one user it accepts; empty when the
+    # broker has none (external Kafka without BASALT_E2E_KAFKA_SASL_BOOTSTRAP).
+    sasl_bootstrap: str = ""
+    sasl_username: str = ""
+    sasl_password: str = ""
+    # The SSL listener and the CA file (PEM) that signed its certificate; empty when there is none
+    # (external Kafka without BASALT_E2E_KAFKA_SSL_BOOTSTRAP / _SSL_CA_LOCATION).
+    ssl_bootstrap: str = ""
+    ssl_ca_location: str = ""
 
     def admin(self, **kw):
         from kafka import KafkaAdminClient
         return KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="basalt-e2e", **kw)
 
-    def create_topic(self, name: str, partitions: int = 1, timeout: float = 30.0) -> None:
-        """Creates a topic and waits until every partition has a leader."""
+    def create_topic(self, name: str, partitions: int = 1, timeout: float = 30.0,
+                     configs: Optional[dict] = None) -> None:
+        """Creates a topic (with topic-level `configs`, e.g. cleanup.policy) and waits until every
+        partition has a leader."""
         from kafka.admin import NewTopic
         admin = self.admin()
         try:
-            admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
+            admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1,
+                                          topic_configs=configs or {})])
         finally:
             admin.close()
         self.wait_partitions(name, partitions, timeout)
@@ -114,9 +126,15 @@ def start_kafka(partitions: int = 1, auto_create_topics: bool = False,
                 timeout: float = 120.0) -> KafkaService:
     external = os.environ.get("BASALT_E2E_KAFKA_BOOTSTRAP")
     if external:
-        return KafkaService(bootstrap=external)
+        return KafkaService(bootstrap=external,
+                            sasl_bootstrap=os.environ.get("BASALT_E2E_KAFKA_SASL_BOOTSTRAP", ""),
+                            sasl_username=os.environ.get("BASALT_E2E_KAFKA_SASL_USERNAME", ""),
+                            sasl_password=os.environ.get("BASALT_E2E_KAFKA_SASL_PASSWORD", ""),
+                            ssl_bootstrap=os.environ.get("BASALT_E2E_KAFKA_SSL_BOOTSTRAP", ""),
+                            ssl_ca_location=os.environ.get("BASALT_E2E_KAFKA_SSL_CA_LOCATION", ""))
     s = basalt_infra.Settings(run_dir=run_dir(), health_timeout=timeout,
                               kafka_port=free_port(), kafka_controller_port=free_port(),
+                              kafka_sasl_port=free_port(), kafka_ssl_port=free_port(),
                               kafka_partitions=partitions,
                               kafka_auto_create_topics=auto_create_topics)
     infra = _fresh("kafka", s)
@@ -126,7 +144,10 @@ def start_kafka(partitions: int = 1, auto_create_topics: bool = False,
         infra.up()
     except basalt_infra.InfraError as exc:
         raise RuntimeError(f"could not start Kafka: {exc}") from None
-    return KafkaService(bootstrap=s.kafka_bootstrap, log_path=comp.log_path, infra=infra)
+    return KafkaService(bootstrap=s.kafka_bootstrap, log_path=comp.log_path, infra=infra,
+                        sasl_bootstrap=s.kafka_sasl_bootstrap, sasl_username=s.kafka_sasl_username,
+                        sasl_password=s.kafka_sasl_password, ssl_bootstrap=s.kafka_ssl_bootstrap,
+                        ssl_ca_location=str(comp.tls_dir / "ca.pem"))
 
 
 def start_minio(timeout: float = 60.0) -> MinioService:

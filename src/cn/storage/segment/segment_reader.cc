@@ -357,7 +357,7 @@ Result<Chunk> SegmentReader::ReadAll(const ReadOptions& options, ReadStats* stat
     ASSIGN_OR_RETURN(bool more, it->Next(&chunk));
     if (!more) break;
     for (size_t i = 0; i < chunk.columns.size(); ++i) {
-      for (size_t r = 0; r < chunk.num_rows; ++r) all.columns[i]->AppendFrom(*chunk.columns[i], r);
+      all.columns[i]->AppendRange(*chunk.columns[i], 0, chunk.num_rows);
     }
     all.num_rows += chunk.num_rows;
   }
