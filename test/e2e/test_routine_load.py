@@ -11,6 +11,8 @@ import pymysql
 import pytest
 
 from harness.quickstart import setup_quickstart
+from harness.routine_load import (check_exactly_once, produce_ids, quickstart_topic, show_job, stats, table_rows,
+                                  wait_loaded, wait_state)
 from harness.util import REPO_ROOT
 
 
@@ -30,45 +32,19 @@ FROM KAFKA
 )"""
 
 
-def show_job(fe, name="clicks"):
-    rows = fe.dicts(f"SHOW ALL ROUTINE LOAD FOR {name}", database="quickstart")
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def wait_loaded(fe, rows, timeout=60, name="clicks"):
-    deadline = time.monotonic() + timeout
-    job = None
-    while time.monotonic() < deadline:
-        job = show_job(fe, name)
-        if json.loads(job["Statistic"])["loadedRows"] >= rows:
-            return job
-        if job["State"] not in ("RUNNING", "NEED_SCHEDULE"):
-            break
-        time.sleep(0.3)
-    raise AssertionError(f"job did not load {rows} rows: {job}")
-
-
 def gen(kafka, topic, count):
     """The seed's own gen.py (kafka-python), pointed at the test broker."""
     subprocess.run([sys.executable, str(REPO_ROOT / "deploy" / "seed" / "gen.py"), str(count),
                     "--bootstrap", kafka.bootstrap, "--topic", topic], check=True, capture_output=True, timeout=60)
 
 
-def table_rows(fe, sql="SELECT uid, site, vtime FROM site_clicks"):
-    _, rows = fe.query(sql, database="quickstart")
-    return [tuple(r) for r in rows]
-
-
 def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"test2_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-seed-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "test2")
     gen(kafka, topic, 5)
     fe.execute(seed_job_sql(kafka.bootstrap, topic))
 
-    job = wait_loaded(fe, 5)
+    job = wait_loaded(fe, "clicks", 5)
     assert list(job.keys()) == [
         "Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "TableName", "State", "DataSourceType",
         "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
@@ -88,12 +64,12 @@ def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
     assert job["DataSourceProperties"] == (
         f'{{"topic":"{topic}","currentKafkaPartitions":"0","brokerList":"{kafka.bootstrap}"}}')
     assert re.fullmatch(r'\{"group\.id":"clicks_[0-9a-f-]{36}"\}', job["CustomProperties"])
-    stats = json.loads(job["Statistic"])
-    assert list(stats.keys()) == ["receivedBytes", "errorRows", "committedTaskNum", "loadedRows", "loadRowsRate",
-                                  "abortedTaskNum", "totalRows", "unselectedRows", "receivedBytesRate",
-                                  "taskExecuteTimeMs"]
-    assert (stats["loadedRows"], stats["totalRows"], stats["errorRows"]) == (5, 5, 0)
-    assert stats["receivedBytes"] > 300
+    statistic = stats(job)
+    assert list(statistic.keys()) == ["receivedBytes", "errorRows", "committedTaskNum", "loadedRows",
+                                      "loadRowsRate", "abortedTaskNum", "totalRows", "unselectedRows",
+                                      "receivedBytesRate", "taskExecuteTimeMs"]
+    assert (statistic["loadedRows"], statistic["totalRows"], statistic["errorRows"]) == (5, 5, 0)
+    assert statistic["receivedBytes"] > 300
     assert job["Progress"] == '{"0":"4"}'
     assert job["LatestSourcePosition"] == '{"0":"5"}'
     assert re.fullmatch(r'\{"0":"\d{13}"\}', job["TimestampProgress"])
@@ -101,7 +77,7 @@ def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
     assert len(table_rows(fe)) == 5
 
     gen(kafka, topic, 5)
-    job = wait_loaded(fe, 10, timeout=60)
+    job = wait_loaded(fe, "clicks", 10, timeout=60)
     assert job["Progress"] == '{"0":"9"}'
     assert len(table_rows(fe)) == 10
 
@@ -111,7 +87,7 @@ def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
 
     # PAUSE / RESUME / STOP.
     fe.execute("PAUSE ROUTINE LOAD FOR quickstart.clicks")
-    job = show_job(fe)
+    job = show_job(fe, "clicks")
     assert job["State"] == "PAUSED" and job["PauseTime"] is not None
     assert job["ReasonOfStateChanged"] == "ErrorReason{errCode = 100, msg='User root pauses routine load job'}"
     with pytest.raises(pymysql.MySQLError) as info:
@@ -121,31 +97,25 @@ def test_seed_job_loads_and_shows_like_starrocks(basalt_cluster, kafka, minio):
     time.sleep(1.5)
     assert len(table_rows(fe)) == 10  # nothing loads while paused
     fe.execute("RESUME ROUTINE LOAD FOR quickstart.clicks")
-    wait_loaded(fe, 13)
+    wait_loaded(fe, "clicks", 13)
     fe.execute("STOP ROUTINE LOAD FOR quickstart.clicks")
     assert fe.dicts("SHOW ROUTINE LOAD", database="quickstart") == []
-    assert show_job(fe)["State"] == "STOPPED"
+    assert show_job(fe, "clicks")["State"] == "STOPPED"
 
 
 def test_bad_messages_pause_the_job_with_a_reason(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"bad_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-bad-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "bad")
     producer = kafka.producer()
     for i in range(3):
         producer.send(topic, json.dumps({"uid": i, "site": f"s{i}", "vtime": i}).encode())
     producer.send(topic, b"{this is not json")
     producer.flush()
     fe.execute(seed_job_sql(kafka.bootstrap, topic, ',\n    "max_batch_interval" = "1"'))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and show_job(fe)["State"] != "PAUSED":
-        time.sleep(0.3)
-    job = show_job(fe)
-    assert job["State"] == "PAUSED", job
+    job = wait_state(fe, "clicks", "PAUSED")
     assert "errCode = 102" in job["ReasonOfStateChanged"], job["ReasonOfStateChanged"]
-    stats = json.loads(job["Statistic"])
-    assert (stats["errorRows"], stats["loadedRows"], stats["totalRows"]) == (1, 3, 4)
+    statistic = stats(job)
+    assert (statistic["errorRows"], statistic["loadedRows"], statistic["totalRows"]) == (1, 3, 4)
     assert job["ErrorLogUrls"].startswith("http://")
     assert job["TrackingSQL"].startswith("select tracking_log from information_schema.load_tracking_logs")
     import urllib.request
@@ -160,11 +130,7 @@ def test_unknown_topic_pauses_with_a_reason(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
     setup_quickstart(fe, minio, f"rl-notopic-{time.time_ns()}")
     fe.execute(seed_job_sql(kafka.bootstrap, "no_such_topic_here"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and show_job(fe)["State"] != "PAUSED":
-        time.sleep(0.3)
-    job = show_job(fe)
-    assert job["State"] == "PAUSED"
+    job = wait_state(fe, "clicks", "PAUSED")
     assert "errCode = 4" in job["ReasonOfStateChanged"] and "no_such_topic_here" in job["ReasonOfStateChanged"]
 
 
@@ -172,9 +138,7 @@ def test_derived_columns_and_where(basalt_cluster, kafka, minio):
     """jsonpaths feed a temporary column `t`; `vtime = t + 1` is derived; WHERE drops uid <= 2.
     Dropped rows are unselectedRows, a malformed message an errorRow, and they add up."""
     fe = basalt_cluster.fe
-    topic = f"derived_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-derived-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "derived")
     producer = kafka.producer()
     for i in range(1, 7):
         producer.send(topic, json.dumps({"uid": i, "site": f"s{i}", "t": i * 10, "extra": "ignored"}).encode())
@@ -195,15 +159,11 @@ def test_derived_columns_and_where(basalt_cluster, kafka, minio):
             "kafka_partitions" = "0",
             "kafka_offsets" = "OFFSET_BEGINNING"
         )""")
-    deadline = time.monotonic() + 60
-    job = show_job(fe, "derived")
-    while time.monotonic() < deadline and json.loads(job["Statistic"])["totalRows"] < 7:
-        assert job["State"] in ("RUNNING", "NEED_SCHEDULE"), job
-        time.sleep(0.3)
-        job = show_job(fe, "derived")
-    stats = json.loads(job["Statistic"])
-    assert (stats["totalRows"], stats["loadedRows"], stats["errorRows"], stats["unselectedRows"]) == (7, 4, 1, 2), stats
-    assert stats["totalRows"] == stats["loadedRows"] + stats["errorRows"] + stats["unselectedRows"]
+    job = wait_loaded(fe, "derived", 7, statistic="totalRows")
+    statistic = stats(job)
+    assert (statistic["totalRows"], statistic["loadedRows"], statistic["errorRows"],
+            statistic["unselectedRows"]) == (7, 4, 1, 2), statistic
+    assert statistic["totalRows"] == statistic["loadedRows"] + statistic["errorRows"] + statistic["unselectedRows"]
     properties = json.loads(job["JobProperties"])
     assert properties["columnToColumnExpr"] == "uid,site,t,vtime = t + 1"
     assert properties["whereExpr"] == "uid > 2"
@@ -211,32 +171,11 @@ def test_derived_columns_and_where(basalt_cluster, kafka, minio):
     fe.execute("STOP ROUTINE LOAD FOR quickstart.derived")
 
 
-def produce_ids(kafka, topic, start, count, partitions):
-    producer = kafka.producer()
-    for i in range(start, start + count):
-        producer.send(topic, json.dumps({"uid": i, "site": f"https://s/{i}", "vtime": i}).encode(),
-                      partition=i % partitions)
-    producer.flush()
-    producer.close()
-
-
-def check_exactly_once(fe, expected_ids):
-    _, rows = fe.query("SELECT uid FROM site_clicks", database="quickstart")
-    seen = [int(r[0]) for r in rows]
-    unique = set(seen)
-    lost = len(expected_ids - unique)
-    duplicated = len(seen) - len(unique)
-    phantom = len(unique - expected_ids)
-    return lost, duplicated, phantom
-
-
 @pytest.mark.parametrize("victim", ["cn", "fe"])
 def test_exactly_once_under_kill9(basalt_cluster, kafka, minio, victim):
     fe, cn = basalt_cluster.fe, basalt_cluster.cn
     partitions = 4
-    topic = f"eo_{victim}_{time.time_ns()}"
-    kafka.create_topic(topic, partitions)
-    setup_quickstart(fe, minio, f"rl-eo-{victim}-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, f"eo_{victim}", partitions)
     fe.execute(f"""CREATE ROUTINE LOAD quickstart.eo ON site_clicks
         PROPERTIES ("format" = "json", "max_batch_interval" = "1", "desired_concurrent_number" = "2")
         FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
@@ -252,12 +191,12 @@ def test_exactly_once_under_kill9(basalt_cluster, kafka, minio, victim):
         proc.kill9()
         proc.start()
         fe.wait_cn_alive(cn)
-    job = wait_loaded(fe, produced, timeout=120, name="eo")
+    job = wait_loaded(fe, "eo", produced, timeout=120)
     lost, duplicated, phantom = check_exactly_once(fe, set(range(produced)))
     assert (lost, duplicated, phantom) == (0, 0, 0), f"lost={lost} duplicated={duplicated} phantom={phantom}"
-    stats = json.loads(job["Statistic"])
-    assert stats["loadedRows"] == produced and stats["errorRows"] == 0
-    assert stats["totalRows"] == stats["loadedRows"] + stats["errorRows"] + stats["unselectedRows"]
+    statistic = stats(job)
+    assert statistic["loadedRows"] == produced and statistic["errorRows"] == 0
+    assert statistic["totalRows"] == statistic["loadedRows"] + statistic["errorRows"] + statistic["unselectedRows"]
     progress = json.loads(job["Progress"])
     assert sum(int(v) + 1 for v in progress.values()) == produced
 
@@ -266,9 +205,7 @@ def test_exactly_once_under_kill9(basalt_cluster, kafka, minio, victim):
 def test_fe_crash_at_commit_points_is_exactly_once(basalt_cluster, kafka, minio, point):
     """kill -9 of the FE right before and right after the commit entry of a routine load task."""
     fe, cn = basalt_cluster.fe, basalt_cluster.cn
-    topic = f"crash_{point[-6:]}_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-crash-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, f"crash_{point[-6:]}", 2)
     produce_ids(kafka, topic, 0, 500, 2)
     fe.stop()
     fe.env["BASALT_FAILPOINTS"] = f"{point}=crash"
@@ -282,5 +219,5 @@ def test_fe_crash_at_commit_points_is_exactly_once(basalt_cluster, kafka, minio,
     fe.start()
     fe.wait_cn_alive(cn)
     produce_ids(kafka, topic, 500, 500, 2)
-    wait_loaded(fe, 1000, timeout=90, name="crash")
+    wait_loaded(fe, "crash", 1000, timeout=90)
     assert check_exactly_once(fe, set(range(1000))) == (0, 0, 0)

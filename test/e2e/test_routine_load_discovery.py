@@ -9,36 +9,11 @@ import pymysql
 import pytest
 
 from harness import basalt as basalt_harness
-from harness.quickstart import setup_quickstart
+from harness.routine_load import LOADING, produce_ids, quickstart_topic, show_job, wait_loaded, wait_state
 from harness.util import wait_until
 
-
-def show_job(fe, name):
-    rows = fe.dicts(f"SHOW ALL ROUTINE LOAD FOR {name}", database="quickstart")
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def wait_loaded(fe, name, rows, timeout=90):
-    deadline = time.monotonic() + timeout
-    job = None
-    while time.monotonic() < deadline:
-        job = show_job(fe, name)
-        if json.loads(job["Statistic"])["loadedRows"] >= rows:
-            return job
-        if job["State"] not in ("RUNNING", "NEED_SCHEDULE", "UNSTABLE"):
-            break
-        time.sleep(0.3)
-    raise AssertionError(f"job {name} did not load {rows} rows: {job}")
-
-
-def produce(kafka, topic, start, count, partitions, doc=None):
-    producer = kafka.producer()
-    for i in range(start, start + count):
-        body = doc(i) if doc else {"uid": i, "site": f"https://s/{i}", "vtime": i}
-        producer.send(topic, json.dumps(body).encode(), partition=i % partitions)
-    producer.flush()
-    producer.close()
+# The jobs here may show UNSTABLE (lagging) while they load.
+STILL_LOADING = LOADING + ("UNSTABLE",)
 
 
 def uids(fe):
@@ -56,15 +31,13 @@ def cluster(basalt):
 
 def test_new_partitions_and_new_compute_node_after_running(cluster, kafka, minio):
     fe = cluster.fe
-    topic = f"discover_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-discover-{time.time_ns()}")
-    produce(kafka, topic, 0, 100, 1)
+    topic = quickstart_topic(fe, kafka, minio, "discover")
+    produce_ids(kafka, topic, 0, 100, 1)
     fe.execute(f"""CREATE ROUTINE LOAD quickstart.grow ON site_clicks
         PROPERTIES ("format" = "json", "max_batch_interval" = "1", "desired_concurrent_number" = "3")
         FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
                     "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
-    job = wait_loaded(fe, "grow", 100)
+    job = wait_loaded(fe, "grow", 100, timeout=90, states=STILL_LOADING)
     assert json.loads(job["DataSourceProperties"])["currentKafkaPartitions"] == "0"
     assert job["CurrentTaskNum"] == "1"
 
@@ -77,8 +50,8 @@ def test_new_partitions_and_new_compute_node_after_running(cluster, kafka, minio
     finally:
         admin.close()
     kafka.wait_partitions(topic, 3)
-    produce(kafka, topic, 100, 300, 3)
-    job = wait_loaded(fe, "grow", 400)
+    produce_ids(kafka, topic, 100, 300, 3)
+    job = wait_loaded(fe, "grow", 400, timeout=90, states=STILL_LOADING)
     assert json.loads(job["DataSourceProperties"])["currentKafkaPartitions"] == "0,1,2"
     seen = uids(fe)
     assert len(seen) == 400 and set(seen) == set(range(400)), "lost or duplicated rows"
@@ -93,8 +66,8 @@ def test_new_partitions_and_new_compute_node_after_running(cluster, kafka, minio
     wait_until(lambda: show_job(fe, "grow")["CurrentTaskNum"] == "2", 30, "job re-divided over 2 CNs")
     job = show_job(fe, "grow")
     assert json.loads(job["JobProperties"])["currentTaskConcurrentNum"] == "2"
-    produce(kafka, topic, 400, 300, 3)
-    job = wait_loaded(fe, "grow", 700)
+    produce_ids(kafka, topic, 400, 300, 3)
+    job = wait_loaded(fe, "grow", 700, timeout=90, states=STILL_LOADING)
     seen = uids(fe)
     assert len(seen) == 700 and set(seen) == set(range(700)), "lost or duplicated rows"
 
@@ -139,30 +112,27 @@ def progress_of(job):
 
 def test_schema_change_rebinds_where_and_a_dropped_column_pauses(cluster, kafka, minio):
     fe = cluster.fe
-    topic = f"schema_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-schema-{time.time_ns()}")
-    produce(kafka, topic, 1, 3, 1)
+    topic = quickstart_topic(fe, kafka, minio, "schema")
+    produce_ids(kafka, topic, 1, 3, 1)
     fe.execute(f"""CREATE ROUTINE LOAD quickstart.evolve ON site_clicks
         WHERE vtime > 0
         PROPERTIES ("format" = "json", "jsonpaths" = "[\\"$.uid\\",\\"$.site\\",\\"$.vtime\\"]",
                     "max_batch_interval" = "1")
         FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
                     "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
-    wait_loaded(fe, "evolve", 3)
+    wait_loaded(fe, "evolve", 3, timeout=90, states=STILL_LOADING)
 
     # ADD COLUMN: the job re-binds against the new schema and keeps loading.
     fe.execute("ALTER TABLE site_clicks ADD COLUMN extra bigint NULL", database="quickstart")
-    produce(kafka, topic, 4, 3, 1)
-    wait_loaded(fe, "evolve", 6)
+    produce_ids(kafka, topic, 4, 3, 1)
+    wait_loaded(fe, "evolve", 6, timeout=90, states=STILL_LOADING)
     _, rows = fe.query("SELECT uid, extra FROM site_clicks ORDER BY uid", database="quickstart")
     assert [tuple(r) for r in rows] == [(i, None) for i in range(1, 7)]
 
     # DROP COLUMN of what WHERE reads: the job pauses, naming the column.
     fe.execute("ALTER TABLE site_clicks DROP COLUMN vtime", database="quickstart")
-    produce(kafka, topic, 7, 1, 1)
-    wait_until(lambda: show_job(fe, "evolve")["State"] == "PAUSED", 60, "job paused after DROP COLUMN")
-    reason = show_job(fe, "evolve")["ReasonOfStateChanged"]
+    produce_ids(kafka, topic, 7, 1, 1)
+    reason = wait_state(fe, "evolve", "PAUSED")["ReasonOfStateChanged"]
     assert "errCode = 103" in reason and "vtime" in reason, reason
     assert sorted(uids(fe)) == list(range(1, 7))  # nothing of the batch was loaded
     fe.execute("STOP ROUTINE LOAD FOR quickstart.evolve")
@@ -175,9 +145,7 @@ def test_unstable_while_consumed_messages_lag_then_stable(basalt, kafka, minio):
     cluster = basalt_harness.Cluster(basalt, basalt.fe(routine_load_unstable_threshold_second=1))
     cluster.add_cn()
     fe = cluster.fe
-    topic = f"unstable_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-unstable-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "unstable")
     fe.execute(f"""CREATE ROUTINE LOAD quickstart.slow ON site_clicks
         PROPERTIES ("format" = "json", "max_batch_interval" = "1")
         FROM KAFKA ("kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}",
@@ -203,7 +171,7 @@ def test_unstable_while_consumed_messages_lag_then_stable(basalt, kafka, minio):
     row = fe.dicts("SELECT STATE FROM information_schema.routine_load_jobs WHERE NAME = 'slow'")[0]
     assert row["STATE"] in ("UNSTABLE", "RUNNING")
     # Nothing new: the next task resets the substate.
-    wait_until(lambda: show_job(fe, "slow")["State"] == "RUNNING", 30, "job stable again")
+    wait_state(fe, "slow", "RUNNING", timeout=30)
     assert show_job(fe, "slow")["ReasonOfStateChanged"] == ""
-    wait_loaded(fe, "slow", i)
+    wait_loaded(fe, "slow", i, timeout=90, states=STILL_LOADING)
     fe.execute("STOP ROUTINE LOAD FOR quickstart.slow")

@@ -10,7 +10,8 @@ import pymysql
 import pytest
 
 from harness.quickstart import setup_quickstart
-from test_routine_load import check_exactly_once, produce_ids, show_job, table_rows, wait_loaded
+from harness.routine_load import (check_exactly_once, produce_ids, quickstart_topic, show_job, stats, table_rows,
+                                  wait_loaded, wait_state)
 
 
 def create_job(fe, kafka, topic, name="faults", extra=""):
@@ -21,18 +22,16 @@ def create_job(fe, kafka, topic, name="faults", extra=""):
 
 
 def counters_add_up(job):
-    stats = json.loads(job["Statistic"])
-    assert stats["totalRows"] == stats["loadedRows"] + stats["errorRows"] + stats["unselectedRows"], stats
-    return stats
+    s = stats(job)
+    assert s["totalRows"] == s["loadedRows"] + s["errorRows"] + s["unselectedRows"], s
+    return s
 
 
 def test_broker_restart_under_load(basalt_cluster, kafka, minio):
     if kafka.infra is None:
         pytest.skip("Kafka is external (BASALT_E2E_KAFKA_BOOTSTRAP); it cannot be restarted here")
     fe = basalt_cluster.fe
-    topic = f"brk_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-broker-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "brk", 2)
     produce_ids(kafka, topic, 0, 2000, 2)
     create_job(fe, kafka, topic)
     time.sleep(1.0)
@@ -44,7 +43,7 @@ def test_broker_restart_under_load(basalt_cluster, kafka, minio):
     finally:
         kafka.infra.up()
     produce_ids(kafka, topic, 2000, 2000, 2)
-    job = wait_loaded(fe, 4000, timeout=120, name="faults")
+    job = wait_loaded(fe, "faults", 4000, timeout=120)
     assert check_exactly_once(fe, set(range(4000))) == (0, 0, 0)
     assert counters_add_up(job)["loadedRows"] == 4000
 
@@ -53,32 +52,28 @@ def test_minio_outage_during_routine_load(basalt_cluster, kafka, minio):
     if minio.infra is None:
         pytest.skip("MinIO is external (BASALT_E2E_S3_ENDPOINT); it cannot be stopped here")
     fe = basalt_cluster.fe
-    topic = f"s3out_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-s3out-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "s3out", 2)
     produce_ids(kafka, topic, 0, 1000, 2)
     create_job(fe, kafka, topic)
-    wait_loaded(fe, 1000, timeout=60, name="faults")
+    wait_loaded(fe, "faults", 1000, timeout=60)
     minio.infra.down()
     try:
         produce_ids(kafka, topic, 1000, 1000, 2)
         time.sleep(8.0)  # tasks fail to write and abort; offsets must not move
         job = show_job(fe, "faults")
         assert job["State"] == "RUNNING"
-        assert json.loads(job["Statistic"])["loadedRows"] == 1000
-        assert json.loads(job["Statistic"])["abortedTaskNum"] >= 1
+        assert stats(job)["loadedRows"] == 1000
+        assert stats(job)["abortedTaskNum"] >= 1
     finally:
         minio.infra.up()
-    job = wait_loaded(fe, 2000, timeout=120, name="faults")
+    job = wait_loaded(fe, "faults", 2000, timeout=120)
     assert check_exactly_once(fe, set(range(2000))) == (0, 0, 0)
     counters_add_up(job)
 
 
 def test_pause_alter_resume_under_load(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"alter_{time.time_ns()}"
-    kafka.create_topic(topic, 3)
-    setup_quickstart(fe, minio, f"rl-alter-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "alter", 3)
     create_job(fe, kafka, topic)
     total = 6000
     done = threading.Event()
@@ -108,7 +103,7 @@ def test_pause_alter_resume_under_load(basalt_cluster, kafka, minio):
         fe.execute("RESUME ROUTINE LOAD FOR quickstart.faults")
     finally:
         producer.join()
-    job = wait_loaded(fe, total, timeout=120, name="faults")
+    job = wait_loaded(fe, "faults", total, timeout=120)
     assert check_exactly_once(fe, set(range(total))) == (0, 0, 0)
     counters_add_up(job)
 
@@ -117,9 +112,7 @@ def test_bad_input_corpus(basalt_cluster, kafka, minio):
     """reliability.md §4.3: every kind of bad message is an error row with a reason; good rows load;
     the job keeps running while errors stay within max_error_number; FE and CN keep serving."""
     fe = basalt_cluster.fe
-    topic = f"corpus_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-corpus-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "corpus")
     good = [json.dumps({"uid": i, "site": f"s{i}", "vtime": i}).encode() for i in range(10)]
     bad = [
         b"{not json",                                            # malformed
@@ -136,9 +129,9 @@ def test_bad_input_corpus(basalt_cluster, kafka, minio):
         producer.send(topic, message)
     producer.flush()
     create_job(fe, kafka, topic, name="corpus", extra=',\n "max_error_number" = "100"')
-    job = wait_loaded(fe, 11, timeout=60, name="corpus")
-    stats = counters_add_up(job)
-    assert (stats["loadedRows"], stats["errorRows"]) == (11, len(bad)), stats
+    job = wait_loaded(fe, "corpus", 11, timeout=60)
+    counters = counters_add_up(job)
+    assert (counters["loadedRows"], counters["errorRows"]) == (11, len(bad)), counters
     assert job["State"] == "RUNNING"
     assert job["ErrorLogUrls"].startswith("http://")
     uids = sorted(r[0] for r in table_rows(fe, "SELECT uid FROM site_clicks"))
@@ -150,8 +143,8 @@ def test_bad_input_corpus(basalt_cluster, kafka, minio):
     fe.execute("STOP ROUTINE LOAD FOR quickstart.corpus")
     fe.execute("TRUNCATE TABLE site_clicks", database="quickstart")
     create_job(fe, kafka, topic, name="strict", extra=',\n "max_error_number" = "100", "strict_mode" = "true"')
-    job = wait_loaded(fe, 11, timeout=60, name="strict")
-    assert (json.loads(job["Statistic"])["errorRows"]) == len(bad)
+    job = wait_loaded(fe, "strict", 11, timeout=60)
+    assert stats(job)["errorRows"] == len(bad)
 
 
 def test_wrong_broker_list_pauses_with_a_reason(basalt_cluster, minio):
@@ -159,11 +152,7 @@ def test_wrong_broker_list_pauses_with_a_reason(basalt_cluster, minio):
     setup_quickstart(fe, minio, f"rl-nobroker-{time.time_ns()}")
     fe.execute("""CREATE ROUTINE LOAD quickstart.nobroker ON site_clicks PROPERTIES ("format" = "json")
         FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1", "kafka_topic" = "t")""")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and show_job(fe, "nobroker")["State"] != "PAUSED":
-        time.sleep(0.5)
-    job = show_job(fe, "nobroker")
-    assert job["State"] == "PAUSED", job
+    job = wait_state(fe, "nobroker", "PAUSED")
     assert "errCode = 4" in job["ReasonOfStateChanged"] and "127.0.0.1:1" in job["ReasonOfStateChanged"], job
     # The server keeps serving.
     assert table_rows(fe) == []

@@ -2,10 +2,9 @@
 `enclose` / `escape` / `trim_space`, the job `timezone` as seen by from_unixtime in COLUMNS, and
 `max_filter_ratio` (a batch over the ratio is not loaded and pauses the job until ALTER + RESUME)."""
 import json
-import time
 from datetime import datetime
 
-from harness.quickstart import setup_quickstart
+from harness.routine_load import quickstart_topic, show_job, stats, table_rows, wait_job, wait_state
 
 
 def kafka_source(kafka, topic):
@@ -17,28 +16,6 @@ def kafka_source(kafka, topic):
         )"""
 
 
-def show_job(fe, name):
-    rows = fe.dicts(f"SHOW ALL ROUTINE LOAD FOR {name}", database="quickstart")
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-def wait_job(fe, name, done, timeout=40):
-    """Polls SHOW ROUTINE LOAD until done(job); returns the job."""
-    deadline = time.monotonic() + timeout
-    job = show_job(fe, name)
-    while time.monotonic() < deadline:
-        if done(job):
-            return job
-        time.sleep(0.3)
-        job = show_job(fe, name)
-    raise AssertionError(f"job {name} did not get there: {job}")
-
-
-def stats(job):
-    return json.loads(job["Statistic"])
-
-
 def produce(kafka, topic, messages):
     producer = kafka.producer()
     for m in messages:
@@ -46,16 +23,9 @@ def produce(kafka, topic, messages):
     producer.flush()
 
 
-def rows(fe, sql):
-    _, result = fe.query(sql, database="quickstart")
-    return [tuple(r) for r in result]
-
-
 def test_csv_enclose_escape_and_trim_space(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"csv_quoted_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-csv-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "csv_quoted")
     produce(kafka, topic, [
         '1,"a,b",10',                       # a separator inside the enclosure
         '2,"line one\nline two",20\n3,  "say ""hi"""  ,30',  # a row delimiter inside; doubled encloses; spaces
@@ -72,10 +42,10 @@ def test_csv_enclose_escape_and_trim_space(basalt_cluster, kafka, minio):
             "max_batch_interval" = "1"
         )
         {kafka_source(kafka, topic)}""")
-    job = wait_job(fe, "quoted", lambda j: stats(j)["totalRows"] >= 5)
+    job = wait_job(fe, "quoted", lambda j: stats(j)["totalRows"] >= 5, timeout=40)
     assert job["State"] == "RUNNING", job
     assert (stats(job)["loadedRows"], stats(job)["errorRows"]) == (4, 1), job["Statistic"]
-    assert rows(fe, "SELECT uid, site, vtime FROM site_clicks ORDER BY uid") == [
+    assert table_rows(fe, "SELECT uid, site, vtime FROM site_clicks ORDER BY uid") == [
         (1, "a,b", 10), (2, "line one\nline two", 20), (3, 'say "hi"', 30), (4, "back,slash", 40)]
     properties = json.loads(job["JobProperties"])
     assert (properties["enclose"], properties["escape"], properties["trim_space"]) == ("34", "92", "true")
@@ -88,9 +58,7 @@ def test_csv_enclose_escape_and_trim_space(basalt_cluster, kafka, minio):
 
 def test_timezone_applies_to_from_unixtime_in_columns(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"tz_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-tz-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "tz")
     for table in ("in_shanghai", "in_utc"):
         fe.execute(f"CREATE TABLE {table} (uid bigint NOT NULL, ts bigint, dt datetime) "
                    "DISTRIBUTED BY HASH(uid)", database="quickstart")
@@ -102,10 +70,10 @@ def test_timezone_applies_to_from_unixtime_in_columns(basalt_cluster, kafka, min
             PROPERTIES ("timezone" = "{zone}", "max_batch_interval" = "1")
             {kafka_source(kafka, topic)}""")
     for table in ("in_shanghai", "in_utc"):
-        job = wait_job(fe, table, lambda j: stats(j)["loadedRows"] >= 2)
+        job = wait_job(fe, table, lambda j: stats(j)["loadedRows"] >= 2, timeout=40)
         assert job["State"] == "RUNNING", job
-    shanghai = rows(fe, "SELECT uid, dt FROM in_shanghai ORDER BY uid")
-    utc = rows(fe, "SELECT uid, dt FROM in_utc ORDER BY uid")
+    shanghai = table_rows(fe, "SELECT uid, dt FROM in_shanghai ORDER BY uid")
+    utc = table_rows(fe, "SELECT uid, dt FROM in_utc ORDER BY uid")
     assert shanghai == [(1, datetime(2023, 11, 15, 6, 13, 20)), (2, datetime(1970, 1, 1, 8))], shanghai
     assert utc == [(1, datetime(2023, 11, 14, 22, 13, 20)), (2, datetime(1970, 1, 1))], utc
     assert json.loads(show_job(fe, "in_shanghai")["JobProperties"])["timezone"] == "Asia/Shanghai"
@@ -115,9 +83,7 @@ def test_timezone_applies_to_from_unixtime_in_columns(basalt_cluster, kafka, min
 
 def test_max_filter_ratio_refuses_the_batch_and_pauses(basalt_cluster, kafka, minio):
     fe = basalt_cluster.fe
-    topic = f"ratio_{time.time_ns()}"
-    kafka.create_topic(topic, 1)
-    setup_quickstart(fe, minio, f"rl-ratio-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "ratio")
     # 4 good rows, 4 with a missing field: 4 of 8 selected rows filtered, 0.5 > 0.2.
     produce(kafka, topic, [f"{i},s{i},{i * 10}" for i in range(1, 5)] + [f"{i},short" for i in range(5, 9)])
     fe.execute(f"""CREATE ROUTINE LOAD quickstart.ratio ON site_clicks
@@ -128,13 +94,13 @@ def test_max_filter_ratio_refuses_the_batch_and_pauses(basalt_cluster, kafka, mi
             "max_batch_interval" = "1"
         )
         {kafka_source(kafka, topic)}""")
-    job = wait_job(fe, "ratio", lambda j: j["State"] == "PAUSED")
+    job = wait_state(fe, "ratio", "PAUSED", timeout=40)
     reason = job["ReasonOfStateChanged"]
     assert reason.startswith("ErrorReason{errCode = 102, msg='too many filtered rows: 4 of 8 rows filtered "
                              "(ratio 0.5 > max_filter_ratio 0.2)"), reason
     assert "'max_filter_ratio' property to a greater value through ALTER ROUTINE LOAD" in reason
     # Nothing of the batch is visible and the offsets did not move.
-    assert rows(fe, "SELECT count(*) FROM site_clicks") == [(0,)]
+    assert table_rows(fe, "SELECT count(*) FROM site_clicks") == [(0,)]
     assert job["Progress"] in ('{"0":"OFFSET_BEGINNING"}', '{"0":"OFFSET_ZERO"}'), job["Progress"]
     assert stats(job)["loadedRows"] == 0 and stats(job)["abortedTaskNum"] >= 1, job["Statistic"]
     assert json.loads(job["JobProperties"])["maxFilterRatio"] == "0.2"
@@ -142,9 +108,9 @@ def test_max_filter_ratio_refuses_the_batch_and_pauses(basalt_cluster, kafka, mi
 
     fe.execute('ALTER ROUTINE LOAD FOR quickstart.ratio PROPERTIES ("max_filter_ratio" = "1")')
     fe.execute("RESUME ROUTINE LOAD FOR quickstart.ratio")
-    job = wait_job(fe, "ratio", lambda j: stats(j)["loadedRows"] >= 4)
+    job = wait_job(fe, "ratio", lambda j: stats(j)["loadedRows"] >= 4, timeout=40)
     assert job["State"] == "RUNNING", job
     assert stats(job)["errorRows"] == 4
     assert job["Progress"] == '{"0":"7"}'
-    assert rows(fe, "SELECT uid FROM site_clicks ORDER BY uid") == [(1,), (2,), (3,), (4,)]
+    assert table_rows(fe, "SELECT uid FROM site_clicks ORDER BY uid") == [(1,), (2,), (3,), (4,)]
     fe.execute("STOP ROUTINE LOAD FOR quickstart.ratio")

@@ -18,27 +18,12 @@ from kafka import TopicPartition
 
 from harness import basalt as basalt_harness
 from harness.quickstart import setup_quickstart
-from test_routine_load import check_exactly_once, show_job, table_rows
+from harness.routine_load import (check_exactly_once, produce_ids, quickstart_topic, show_job, stats, table_rows,
+                                  wait_job, wait_loaded, wait_state)
 
 
 def row(uid, site="s"):
     return json.dumps({"uid": uid, "site": f"{site}/{uid}", "vtime": uid}).encode()
-
-
-def wait_job(fe, name, predicate, timeout, what):
-    """Polls SHOW ROUTINE LOAD until predicate(job) holds; fails with the last row otherwise."""
-    deadline = time.monotonic() + timeout
-    job = show_job(fe, name)
-    while not predicate(job):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"job {name}: {what} not reached within {timeout}s: {job}")
-        time.sleep(0.3)
-        job = show_job(fe, name)
-    return job
-
-
-def stats(job):
-    return json.loads(job["Statistic"])
 
 
 def progress(job):
@@ -130,9 +115,7 @@ def test_read_committed_transactions(basalt_cluster, kafka, minio):
     still commits its progress (spec §3.6 item 5)."""
     fe = basalt_cluster.fe
     partitions = 3
-    topic = f"txn_{time.time_ns()}"
-    kafka.create_topic(topic, partitions)
-    setup_quickstart(fe, minio, f"rl-txn-{time.time_ns()}")
+    topic = quickstart_topic(fe, kafka, minio, "txn", partitions)
     producer = kafka.producer(transactional_id=f"basalt-e2e-{topic}")
     producer.init_transactions()
     next_id = 0
@@ -266,21 +249,13 @@ def test_offset_out_of_range_after_delete_records(basalt_cluster, kafka, minio):
     ALTER ROUTINE LOAD with new kafka_offsets, RESUME continues exactly once."""
     fe = basalt_cluster.fe
     partitions = 2
-    topic = f"oor_{time.time_ns()}"
-    kafka.create_topic(topic, partitions)
-    setup_quickstart(fe, minio, f"rl-oor-{time.time_ns()}")
-    producer = kafka.producer()
-    for i in range(100):
-        producer.send(topic, row(i), partition=i % partitions)
-    producer.flush()
+    topic = quickstart_topic(fe, kafka, minio, "oor", partitions)
+    produce_ids(kafka, topic, 0, 100, partitions)
     fe.execute(job_sql("oor", f'"kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}", '
                               '"property.kafka_default_offsets" = "OFFSET_BEGINNING"'))
     wait_job(fe, "oor", lambda j: stats(j)["loadedRows"] >= 100, 60, "100 rows loaded")
     fe.execute("PAUSE ROUTINE LOAD FOR quickstart.oor")
-    for i in range(100, 200):
-        producer.send(topic, row(i), partition=i % partitions)
-    producer.flush()
-    producer.close()
+    produce_ids(kafka, topic, 100, 100, partitions)
     # Partition 0 holds offsets 0..99 now; the job's next offset there is 50.
     admin = kafka.admin()
     try:
@@ -294,7 +269,7 @@ def test_offset_out_of_range_after_delete_records(basalt_cluster, kafka, minio):
         consumer.close()
 
     fe.execute("RESUME ROUTINE LOAD FOR quickstart.oor")
-    job = wait_job(fe, "oor", lambda j: j["State"] == "PAUSED", 60, "PAUSED by OFFSET_OUT_OF_RANGE")
+    job = wait_state(fe, "oor", "PAUSED", 60)
     reason = job["ReasonOfStateChanged"]
     assert reason.startswith("ErrorReason{errCode = 104, msg='"), reason
     for part in ("OFFSET_OUT_OF_RANGE", "partition 0 offset 50", f"'{topic}'", "below the log start offset 70",
@@ -308,8 +283,7 @@ def test_offset_out_of_range_after_delete_records(basalt_cluster, kafka, minio):
     available = {u for records in read_all(kafka, topic, partitions).values() for _, u in records}
     expected = set(range(100)) | available
     assert len(expected) == 180
-    job = wait_job(fe, "oor", lambda j: j["State"] != "RUNNING" and j["State"] != "NEED_SCHEDULE"
-                   or stats(j)["loadedRows"] >= 180, 60, "the rows after the gap loaded")
+    job = wait_loaded(fe, "oor", 180, 60)
     assert job["State"] == "RUNNING", job
     assert job["ReasonOfStateChanged"] == "", job
     assert check_exactly_once(fe, expected) == (0, 0, 0)
@@ -320,14 +294,8 @@ def test_deleted_topic_pauses_the_running_job(basalt_cluster, kafka, minio):
     """The topic is deleted while the job is RUNNING: the job pauses with a reason naming the topic
     (it neither spins nor is cancelled), and FE and CN keep serving."""
     fe = basalt_cluster.fe
-    topic = f"gone_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-gone-{time.time_ns()}")
-    producer = kafka.producer()
-    for i in range(50):
-        producer.send(topic, row(i), partition=i % 2)
-    producer.flush()
-    producer.close()
+    topic = quickstart_topic(fe, kafka, minio, "gone", 2)
+    produce_ids(kafka, topic, 0, 50, 2)
     fe.execute(job_sql("gone", f'"kafka_broker_list" = "{kafka.bootstrap}", "kafka_topic" = "{topic}", '
                                '"property.kafka_default_offsets" = "OFFSET_BEGINNING"'))
     wait_job(fe, "gone", lambda j: stats(j)["loadedRows"] >= 50, 60, "50 rows loaded")
@@ -360,14 +328,8 @@ def test_sasl_plain_authentication(basalt_cluster, kafka, minio):
     if not kafka.sasl_bootstrap:
         pytest.skip("the external Kafka has no SASL listener (BASALT_E2E_KAFKA_SASL_BOOTSTRAP)")
     fe, cn = basalt_cluster.fe, basalt_cluster.cn
-    topic = f"sasl_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-sasl-{time.time_ns()}")
-    producer = kafka.producer()
-    for i in range(200):
-        producer.send(topic, row(i), partition=i % 2)
-    producer.flush()
-    producer.close()
+    topic = quickstart_topic(fe, kafka, minio, "sasl", 2)
+    produce_ids(kafka, topic, 0, 200, 2)
 
     def sasl_job(name, password):
         fe.execute(job_sql(name, f'''"kafka_broker_list" = "{kafka.sasl_bootstrap}", "kafka_topic" = "{topic}",
@@ -376,8 +338,7 @@ def test_sasl_plain_authentication(basalt_cluster, kafka, minio):
             "property.sasl.username" = "{kafka.sasl_username}", "property.sasl.password" = "{password}"'''))
 
     sasl_job("sasl", kafka.sasl_password)
-    job = wait_job(fe, "sasl", lambda j: j["State"] != "RUNNING" and j["State"] != "NEED_SCHEDULE"
-                   or stats(j)["loadedRows"] >= 200, 60, "200 rows loaded over SASL")
+    job = wait_loaded(fe, "sasl", 200, 60)
     assert job["State"] == "RUNNING", job
     assert check_exactly_once(fe, set(range(200))) == (0, 0, 0)
     custom = json.loads(job["CustomProperties"])
@@ -389,7 +350,7 @@ def test_sasl_plain_authentication(basalt_cluster, kafka, minio):
 
     wrong = f"wrong-{time.time_ns()}"
     sasl_job("badpass", wrong)
-    job = wait_job(fe, "badpass", lambda j: j["State"] == "PAUSED", 60, "PAUSED by the failed login")
+    job = wait_state(fe, "badpass", "PAUSED", 60)
     reason = job["ReasonOfStateChanged"]
     assert reason.startswith("ErrorReason{errCode = 4, msg='"), reason
     assert f"authentication with Kafka brokers '{kafka.sasl_bootstrap}' failed" in reason, reason
@@ -418,18 +379,12 @@ def test_ssl_listener(basalt_cluster, kafka, minio):
     if not kafka.ssl_bootstrap:
         pytest.skip("the external Kafka has no SSL listener (BASALT_E2E_KAFKA_SSL_BOOTSTRAP)")
     fe = basalt_cluster.fe
-    topic = f"ssl_{time.time_ns()}"
-    kafka.create_topic(topic, 2)
-    setup_quickstart(fe, minio, f"rl-ssl-{time.time_ns()}")
-    producer = kafka.producer()
-    for i in range(100):
-        producer.send(topic, row(i), partition=i % 2)
-    producer.flush()
-    producer.close()
+    topic = quickstart_topic(fe, kafka, minio, "ssl", 2)
+    produce_ids(kafka, topic, 0, 100, 2)
     source = (f'"kafka_broker_list" = "{kafka.ssl_bootstrap}", "kafka_topic" = "{topic}", '
               '"property.kafka_default_offsets" = "OFFSET_BEGINNING", "property.security.protocol" = "SSL"')
     fe.execute(job_sql("untrusted", source))
-    job = wait_job(fe, "untrusted", lambda j: j["State"] == "PAUSED", 60, "PAUSED by the failed TLS handshake")
+    job = wait_state(fe, "untrusted", "PAUSED", 60)
     reason = job["ReasonOfStateChanged"]
     assert reason.startswith("ErrorReason{errCode = 4, msg='"), reason
     assert f"TLS handshake with Kafka brokers '{kafka.ssl_bootstrap}' failed" in reason, reason

@@ -203,7 +203,7 @@ class TabletSink {
     }
     for (const auto& [key, positions] : rows_of_tablet) {
       ASSIGN_OR_RETURN(TabletRowsetWriter * writer, WriterFor(key));
-      if (Status st = writer->Append(rows.Take(positions)); !st.ok()) {
+      if (Status st = writer->Append(rows, positions); !st.ok()) {
         return st.WithContext("tablet " + std::to_string(TabletOf(key).tablet_id()));
       }
     }
@@ -301,7 +301,7 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
 
   // Consume, parse, route and write as the messages arrive: every kRowsPerChunk parsed rows are
   // routed and appended to their tablets' open segments, so the batch is never held in memory as
-  // a whole and each row is copied once after parsing (into its tablet's chunk).
+  // a whole and each row goes from the parsed chunk straight into its tablet's open segment.
   KafkaTaskSource task_source;
   task_source.source = request.source();
   task_source.begin_offsets.assign(request.begin_offsets().begin(), request.begin_offsets().end());

@@ -60,7 +60,13 @@ Result<std::unique_ptr<TabletRowsetWriter>> TabletRowsetWriter::Make(ObjectStore
   return writer;
 }
 
-Status TabletRowsetWriter::Append(const Chunk& rows) {
+Status TabletRowsetWriter::Append(const Chunk& rows) { return AppendRows(rows, nullptr, rows.num_rows); }
+
+Status TabletRowsetWriter::Append(const Chunk& rows, std::span<const uint32_t> positions) {
+  return AppendRows(rows, positions.data(), positions.size());
+}
+
+Status TabletRowsetWriter::AppendRows(const Chunk& rows, const uint32_t* positions, size_t count) {
   if (finished_ || failed_) return Status::Internal("TabletRowsetWriter used after Finish or an error");
   if (rows.columns.size() != segment_schema_.size()) {
     failed_ = true;
@@ -68,7 +74,7 @@ Status TabletRowsetWriter::Append(const Chunk& rows) {
                                    std::to_string(rows.columns.size()) + " columns, schema has " +
                                    std::to_string(segment_schema_.size()));
   }
-  for (size_t begin = 0; begin < rows.num_rows;) {
+  for (size_t begin = 0; begin < count;) {
     if (open_ == nullptr) {
       auto made = segment::SegmentWriter::Make(segment_schema_, writer_options_);
       if (!made.ok()) {
@@ -78,8 +84,10 @@ Status TabletRowsetWriter::Append(const Chunk& rows) {
       open_ = std::move(made).value();
       open_rows_ = 0;
     }
-    const size_t end = begin + std::min<uint64_t>(options_.max_segment_rows - open_rows_, rows.num_rows - begin);
-    if (Status st = open_->Append(rows.Slice(begin, end)); !st.ok()) {
+    const size_t end = begin + std::min<uint64_t>(options_.max_segment_rows - open_rows_, count - begin);
+    Status st = positions == nullptr ? open_->Append(rows.Slice(begin, end))
+                                     : open_->Append(rows, std::span<const uint32_t>(positions + begin, end - begin));
+    if (!st.ok()) {
       failed_ = true;
       return st;
     }

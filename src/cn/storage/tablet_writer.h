@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,8 @@ class TabletRowsetWriter {
 
   // Appends rows (columns in schema order); Puts every segment that fills up.
   Status Append(const Chunk& rows);
+  // Appends the rows at `positions` of `rows`, in that order (no copy of them first).
+  Status Append(const Chunk& rows, std::span<const uint32_t> positions);
   // Puts the open segment and the txn log. Call once; the writer is unusable after an error.
   Result<TabletWriteResult> Finish();
 
@@ -84,6 +87,8 @@ class TabletRowsetWriter {
   TabletRowsetWriter(ObjectStore& store, TabletWriteTarget target, proto::TableSchemaPB schema,
                      TabletWriteOptions options);
   Status CloseSegment();
+  // positions == nullptr: rows 0..count-1.
+  Status AppendRows(const Chunk& rows, const uint32_t* positions, size_t count);
 
   ObjectStore& store_;
   const TabletWriteTarget target_;

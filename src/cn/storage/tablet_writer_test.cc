@@ -140,6 +140,39 @@ TEST(TabletWriterTest, StreamingAppendsWriteTheSameObjectsAsOneShot) {
   EXPECT_EQ((*writer)->Append(all).code(), StatusCode::kInternal);  // Used after Finish.
 }
 
+TEST(TabletWriterTest, AppendOfPositionsGathersThoseRows) {
+  // Positions in any order, across segment cuts: the same objects as appending Take(positions).
+  TabletWriteOptions options;
+  options.max_segment_rows = 64;
+  options.create_time_ms = 5;
+  const Chunk all = ThreeColumnRows(300);
+  std::vector<uint32_t> positions;
+  for (uint32_t r = 0; r < 300; r += 3) positions.push_back(299 - r);
+  auto taken_store = std::make_shared<InMemoryObjectStore>();
+  auto taken = WriteTabletRows(*taken_store, Target(), ThreeColumnSchema(), all.Take(positions), options);
+  ASSERT_TRUE(taken.ok()) << taken.status();
+
+  auto store = std::make_shared<InMemoryObjectStore>();
+  auto writer = TabletRowsetWriter::Make(*store, Target(), ThreeColumnSchema(), options);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Append(all, std::span<const uint32_t>(positions).first(70)).ok());
+  ASSERT_TRUE((*writer)->Append(all, std::span<const uint32_t>(positions).subspan(70)).ok());
+  auto gathered = (*writer)->Finish();
+  ASSERT_TRUE(gathered.ok()) << gathered.status();
+  EXPECT_EQ(gathered->rowset.SerializeAsString(), taken->rowset.SerializeAsString());
+  for (const auto& segment : taken->rowset.segments()) {
+    auto want = taken_store->Get(segment.key());
+    auto got = store->Get(segment.key());
+    ASSERT_TRUE(want.ok() && got.ok() && want->has_value() && got->has_value()) << segment.key();
+    EXPECT_EQ(**got, **want) << segment.key();
+  }
+
+  auto bad = TabletRowsetWriter::Make(*store, Target(), ThreeColumnSchema(), options);
+  ASSERT_TRUE(bad.ok());
+  const std::vector<uint32_t> outside = {1, 300};
+  EXPECT_EQ((*bad)->Append(all, outside).code(), StatusCode::kInvalidArgument);
+}
+
 TEST(TabletWriterTest, CompressionFromSchema) {
   auto store = std::make_shared<InMemoryObjectStore>();
   proto::TableSchemaPB schema = ThreeColumnSchema();

@@ -72,7 +72,20 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Make(SegmentSchema schema,
   return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(schema), options));
 }
 
-Status SegmentWriter::Append(const Chunk& chunk) {
+Status SegmentWriter::Append(const Chunk& chunk) { return AppendRows(chunk, nullptr, chunk.num_rows); }
+
+Status SegmentWriter::Append(const Chunk& chunk, std::span<const uint32_t> rows) {
+  for (uint32_t row : rows) {
+    if (row >= chunk.num_rows) {
+      failed_ = true;
+      return Status::InvalidArgument("row " + std::to_string(row) + " is outside a chunk of " +
+                                     std::to_string(chunk.num_rows) + " rows");
+    }
+  }
+  return AppendRows(chunk, rows.data(), rows.size());
+}
+
+Status SegmentWriter::AppendRows(const Chunk& chunk, const uint32_t* rows, size_t n) {
   if (finished_) return Status::Internal("SegmentWriter::Append after Finish");
   if (failed_) return Status::Internal("SegmentWriter used after an error");
   if (chunk.columns.size() != schema_.size()) {
@@ -91,9 +104,9 @@ Status SegmentWriter::Append(const Chunk& chunk) {
   for (size_t c = 0; c < schema_.size(); ++c) {
     const Column& col = *chunk.columns[c];
     ColumnState& s = *columns_[c];
-    const size_t n = chunk.num_rows;
     const bool has_nulls = col.has_nulls();
-    for (size_t r = 0; r < n; ++r) {
+    for (size_t i = 0; i < n; ++i) {
+      const size_t r = rows == nullptr ? i : rows[i];
       const bool is_null = has_nulls && col.IsNull(r);
       uint64_t bytes = 8;
       if (s.type == PhysicalType::kString && !is_null) {
@@ -126,7 +139,7 @@ Status SegmentWriter::Append(const Chunk& chunk) {
       }
     }
   }
-  num_rows_ += chunk.num_rows;
+  num_rows_ += n;
   return Status::OK();
 }
 

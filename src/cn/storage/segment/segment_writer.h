@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,9 @@ class SegmentWriter {
   SegmentWriter& operator=(const SegmentWriter&) = delete;
 
   Status Append(const Chunk& chunk);
+  // Appends the chunk's rows at `rows`, in that order: a gather straight from the chunk, so a
+  // caller splitting rows among writers (one per tablet) needs no copy of them first.
+  Status Append(const Chunk& chunk, std::span<const uint32_t> rows);
   // Closes all pages and returns the object. Call once.
   Result<std::string> Finish();
 
@@ -78,6 +82,8 @@ class SegmentWriter {
   struct ColumnState;
   SegmentWriter(SegmentSchema schema, SegmentWriterOptions options);
   Status FlushPage(size_t column);
+  // rows == nullptr: rows 0..n-1.
+  Status AppendRows(const Chunk& chunk, const uint32_t* rows, size_t n);
 
   SegmentSchema schema_;
   SegmentWriterOptions options_;
