@@ -122,6 +122,14 @@ def test_bad_messages_pause_the_job_with_a_reason(basalt_cluster, kafka, minio):
     with urllib.request.urlopen(job["ErrorLogUrls"].split(", ")[-1], timeout=10) as reply:
         log = reply.read().decode()
     assert "Error:" in log and "{this is not json" in log, log
+    # The TrackingSQL, run as shown, returns the rejected rows of the job with their reason.
+    columns, tracking = fe.query(job["TrackingSQL"])
+    assert columns == ["tracking_log"] and len(tracking) == 1, (columns, tracking)
+    assert "Error:" in tracking[0][0] and "{this is not json" in tracking[0][0], tracking
+    row = fe.dicts(f"SELECT * FROM information_schema.load_tracking_logs WHERE job_id = {job['Id']}")[0]
+    assert list(row.keys()) == ["ID", "JOB_ID", "LABEL", "DATABASE_NAME", "TRACKING_LOG", "TYPE"]
+    assert (str(row["ID"]), row["LABEL"], row["DATABASE_NAME"], row["TYPE"]) == (
+        str(job["Id"]), "clicks", "quickstart", "ROUTINE_LOAD")
     # The committed batch is kept and the server keeps serving.
     assert len(table_rows(fe)) == 3
 

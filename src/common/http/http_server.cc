@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-// The only file that includes cpp-httplib (see the header comment).
+// cpp-httplib is included only in .cc files (see the header comment).
 #include <httplib.h>
 
 #include "common/logging.h"

@@ -750,6 +750,25 @@ std::vector<std::optional<std::string>> RoutineLoadJobsTableRow(const proto::Rou
           RoutineLoadOffsetLagJson(job, runtime), cell("TimestampProgress")};
 }
 
+std::string RoutineLoadTrackingLog(const proto::RoutineLoadJobMeta& job, const ErrorLogFetcher& fetch,
+                                   size_t max_bytes) {
+  std::string out;
+  for (const std::string& url : job.error_log_urls()) {
+    if (out.size() >= max_bytes) break;
+    Result<std::string> log = fetch(url);
+    std::string text = log.ok() ? std::move(log).value() : "cannot read " + url + ": " + log.status().message();
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    out += text;
+  }
+  if (out.size() > max_bytes) {
+    // Cut at a line end when there is one, so no half row is shown.
+    size_t cut = out.rfind('\n', max_bytes);
+    out.resize(cut == std::string::npos ? max_bytes : cut + 1);
+    out += "... (tracking log cut at " + std::to_string(max_bytes) + " bytes; the ErrorLogUrls have all of it)\n";
+  }
+  return out;
+}
+
 std::string RoutineLoadOffsetLagJson(const proto::RoutineLoadJobMeta& job, const RoutineLoadRuntime& runtime) {
   std::vector<std::pair<std::string, std::string>> lags;
   for (const auto& [p, hwm] : runtime.latest_positions) {

@@ -106,6 +106,15 @@ std::vector<std::optional<std::string>> RoutineLoadJobsTableRow(const proto::Rou
 // the last commit can trail the progress).
 std::string RoutineLoadOffsetLagJson(const proto::RoutineLoadJobMeta& job, const RoutineLoadRuntime& runtime);
 
+// information_schema.load_tracking_logs' TRACKING_LOG for a routine load job: the rejected-row
+// lines of its error logs (job.error_log_urls, oldest first), fetched through `fetch`. A log that
+// cannot be fetched contributes one line naming the URL and why, so the other logs still show.
+// The result stops at max_bytes (with a note) however many logs there are. Empty when the job has
+// no error log.
+using ErrorLogFetcher = std::function<Result<std::string>(const std::string& url)>;
+std::string RoutineLoadTrackingLog(const proto::RoutineLoadJobMeta& job, const ErrorLogFetcher& fetch,
+                                   size_t max_bytes);
+
 // ---- Scheduling policies (shared spec §3.5-3.6), pure so they are unit-tested alone ----
 
 // UNSTABLE: the SLOW_RUNNING_ERR reason when the last consumed message of some partition is more

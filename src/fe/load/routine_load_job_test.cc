@@ -116,6 +116,33 @@ TEST(RoutineLoadJobTest, StatisticRatesDivideFirst) {
             R"("abortedTaskNum":0,"totalRows":5,"unselectedRows":0,"receivedBytesRate":0,"taskExecuteTimeMs":519})");
 }
 
+TEST(RoutineLoadJobTest, TrackingLogJoinsTheErrorLogsAndNamesUnreadableOnes) {
+  proto::RoutineLoadJobMeta job;
+  EXPECT_EQ(RoutineLoadTrackingLog(job, [](const std::string&) -> Result<std::string> { return std::string("x"); }, 100),
+            "");
+  job.add_error_log_urls("http://cn1:8040/api/_load_error_log?file=a");
+  job.add_error_log_urls("http://cn2:8040/api/_load_error_log?file=b");
+  job.add_error_log_urls("http://cn1:8040/api/_load_error_log?file=c");
+  std::vector<std::string> asked;
+  auto fetch = [&](const std::string& url) -> Result<std::string> {
+    asked.push_back(url);
+    if (url.find("cn2") != std::string::npos) return Status::IOError("connection refused");
+    return "Error: bad row. Row: " + url.substr(url.size() - 1);  // No trailing newline: one is added.
+  };
+  EXPECT_EQ(RoutineLoadTrackingLog(job, fetch, 1000),
+            "Error: bad row. Row: a\n"
+            "cannot read http://cn2:8040/api/_load_error_log?file=b: connection refused\n"
+            "Error: bad row. Row: c\n");
+  EXPECT_EQ(asked.size(), 3u);
+
+  // Over the cap: whole lines only, with a note, and no further fetches.
+  asked.clear();
+  std::string cut = RoutineLoadTrackingLog(job, fetch, 30);
+  EXPECT_EQ(cut.substr(0, cut.find("...")), "Error: bad row. Row: a\n");
+  EXPECT_NE(cut.find("cut at 30 bytes"), std::string::npos) << cut;
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST(RoutineLoadJobTest, CsvJobPropertiesOrderAndSeparators) {
   auto job = Build("CREATE ROUTINE LOAD j ON site_clicks COLUMNS TERMINATED BY ',', COLUMNS (uid, site, vtime) "
                    "PROPERTIES (\"desired_concurrent_number\" = \"2\") "

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "common/http/http_client.h"
 #include "common/string_util.h"
 #include "fe/load/routine_load_job.h"
 #include "fe/qe/executor.h"
@@ -21,6 +22,45 @@ struct TableDef {
 };
 
 std::vector<Row> NoRows(const FeContext&, Session&) { return {}; }
+
+// load_tracking_logs: one row per routine load job that has error logs. INSERT has no rows here:
+// it keeps no error log (in strict mode a filtered row fails the statement with the row named;
+// without it the dropped rows are reported as warnings of the statement).
+//
+// The rejected rows are read from the CNs at query time (each error log URL the job journaled)
+// rather than kept in FE memory from the task responses: the responses carry only 3 samples per
+// task and FE memory is lost on restart, while the URLs are journaled and the logs hold every
+// logged row. The price is a network read per URL, bounded by a short timeout and a size cap;
+// a CN that cannot be reached once is not asked again in the same query, so a dead node costs
+// one timeout rather than one per log.
+std::vector<Row> LoadTrackingLogRows(const FeContext& fe, Session&) {
+  constexpr size_t kMaxTrackingLogBytes = 1024 * 1024;
+  std::map<std::string, Status> unreachable;  // "host:port" -> why, for this query.
+  ErrorLogFetcher fetch = [&](const std::string& url) -> Result<std::string> {
+    Result<HttpUrl> parsed = ParseHttpUrl(url);
+    if (!parsed.ok()) return parsed.status();
+    std::string node = parsed->host + ":" + std::to_string(parsed->port);
+    if (auto it = unreachable.find(node); it != unreachable.end()) return it->second;
+    Result<HttpText> text = HttpGetText(url, {.timeout_ms = 2000, .max_bytes = kMaxTrackingLogBytes});
+    if (!text.ok()) {
+      unreachable.emplace(node, Status::IOError("compute node " + node + " unreachable: " + text.status().message()));
+      return unreachable.at(node);
+    }
+    if (text->status != 200) {
+      return Status::IOError("HTTP " + std::to_string(text->status) + ": " + std::string(Trim(text->body)));
+    }
+    return std::move(text->body);
+  };
+  std::vector<Row> rows;
+  for (const ShownRoutineLoadJob& shown : RoutineLoadJobsForShow(fe)) {
+    const proto::RoutineLoadJobMeta& job = shown.job;
+    if (job.error_log_urls().empty()) continue;
+    std::string id = std::to_string(job.id());
+    rows.push_back({id, id, job.name(), job.db(), RoutineLoadTrackingLog(job, fetch, kMaxTrackingLogBytes),
+                    "ROUTINE_LOAD"});
+  }
+  return rows;
+}
 
 std::vector<std::string> SortedDatabaseNames(const FeContext& fe) {
   std::vector<std::string> names = {kInformationSchema};
@@ -309,6 +349,10 @@ const std::vector<TableDef>& Defs() {
          }
          return rows;
        }},
+      // StarRocks' columns: ID is the load's id and JOB_ID the same (kept for older clients).
+      {"LOAD_TRACKING_LOGS",
+       {{"ID", 'I'}, {"JOB_ID", 'I'}, {"LABEL", 'S'}, {"DATABASE_NAME", 'S'}, {"TRACKING_LOG", 'S'}, {"TYPE", 'S'}},
+       LoadTrackingLogRows},
   };
   return *kDefs;
 }
@@ -320,7 +364,8 @@ std::vector<std::string> SystemTableNames() {
   for (const TableDef& def : Defs()) {
     // StarRocks' own additions are spelled in lower case, MySQL's in upper case.
     bool starrocks_table =
-        def.name == "TABLES_CONFIG" || def.name == "MATERIALIZED_VIEWS" || def.name == "ROUTINE_LOAD_JOBS";
+        def.name == "TABLES_CONFIG" || def.name == "MATERIALIZED_VIEWS" || def.name == "ROUTINE_LOAD_JOBS" ||
+        def.name == "LOAD_TRACKING_LOGS";
     names.push_back(starrocks_table ? ToLower(def.name) : def.name);
   }
   return names;
