@@ -18,7 +18,7 @@ build_packages=(
   build-essential cmake ninja-build ccache mold pkg-config git
   clang libclang-rt-14-dev
   libssl-dev zlib1g-dev libfmt-dev libgtest-dev libgmock-dev
-  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
   libcpp-httplib-dev
   librdkafka-dev libsimdjson-dev libzstd-dev liblz4-dev libcurl4-openssl-dev libpugixml-dev
 )
