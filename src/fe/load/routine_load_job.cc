@@ -382,6 +382,13 @@ std::string Prop(const proto::RoutineLoadJobMeta& job, const std::string& key, c
 
 }  // namespace
 
+int64_t DefaultKafkaOffset(const proto::RoutineLoadJobMeta& job) {
+  auto it = job.custom_properties().find("kafka_default_offsets");
+  if (it == job.custom_properties().end()) return kOffsetEnd;
+  Result<int64_t> offset = ParseOffset("property.kafka_default_offsets", it->second);
+  return offset.ok() ? *offset : kOffsetEnd;
+}
+
 Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text) {
   return ParseJsonStringArrayImpl(text);
 }

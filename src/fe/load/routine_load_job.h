@@ -157,6 +157,10 @@ int RoutineLoadConcurrency(size_t partitions, int64_t desired, int64_t alive_nod
 // Division: the partition at index i goes to task i % n, so each partition has exactly one owner.
 std::vector<std::vector<int32_t>> DividePartitions(const std::vector<int32_t>& partitions, int n);
 
+// Where a job's partitions without an explicit offset start: property.kafka_default_offsets
+// (validated at CREATE / ALTER) as kOffsetBeginning, kOffsetEnd or an offset; kOffsetEnd when unset.
+int64_t DefaultKafkaOffset(const proto::RoutineLoadJobMeta& job);
+
 // Pieces of the row, exposed for tests and for SHOW ROUTINE LOAD TASK.
 std::string RoutineLoadJobPropertiesJson(const proto::RoutineLoadJobMeta& job, int current_concurrency);
 std::string RoutineLoadStatisticJson(const proto::RoutineLoadStatisticsPB& stats);

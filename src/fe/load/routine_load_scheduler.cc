@@ -24,14 +24,9 @@ int64_t IntProp(const proto::RoutineLoadJobMeta& job, const std::string& key, in
   return v;
 }
 
-// property.kafka_default_offsets (validated at CREATE / ALTER): where partitions without an
-// explicit offset start.
-int64_t DefaultOffsetOf(const proto::RoutineLoadJobMeta& job) {
-  auto it = job.custom_properties().find("kafka_default_offsets");
-  if (it == job.custom_properties().end()) return kOffsetEnd;
-  return EqualsIgnoreCase(it->second, "OFFSET_BEGINNING") ? kOffsetBeginning
-         : EqualsIgnoreCase(it->second, "OFFSET_END")     ? kOffsetEnd
-                                                          : std::atoll(it->second.c_str());
+// The pause reason when Kafka cannot give the job's partitions (StarRocks' wording).
+std::string FetchPartitionsError(const std::string& why) {
+  return "Job failed to fetch all current partition with error [" + why + "]";
 }
 
 std::string Stamped(const std::string& msg) { return "[" + FormatDateTimeMillis(NowMillis()) + "] " + msg; }
@@ -316,7 +311,7 @@ void RoutineLoadScheduler::DiscoverPartitions(const proto::RoutineLoadJobMeta& j
     return done();
   }
   std::set<int32_t> known(job.kafka_partitions().begin(), job.kafka_partitions().end());
-  int64_t default_offset = DefaultOffsetOf(job);
+  int64_t default_offset = DefaultKafkaOffset(job);
   for (const auto& m : response->partitions()) {
     if (known.count(m.partition())) continue;
     // New partitions start at property.kafka_default_offsets (OFFSET_END unless set), resolved now
@@ -356,6 +351,17 @@ proto::KafkaSourcePB RoutineLoadScheduler::SourceOf(const proto::RoutineLoadJobM
     (*source.mutable_properties())[k] = v;
   }
   return source;
+}
+
+void RoutineLoadScheduler::PauseJob(int64_t job_id, std::string_view from, int32_t code, const std::string& msg) {
+  UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
+    if (!from.empty() && j->state() != from) return Status::Cancelled("state changed");
+    j->set_state("PAUSED");
+    j->set_pause_time_ms(NowMillis());
+    j->mutable_reason()->set_code(code);
+    j->mutable_reason()->set_msg(msg);
+    return Status::OK();
+  }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
 }
 
 void RoutineLoadScheduler::SetOtherMsg(int64_t job_id, const std::string& msg) {
@@ -400,21 +406,14 @@ void RoutineLoadScheduler::PrepareJob(const proto::RoutineLoadJobMeta& job) {
       SetOtherMsg(job.id(), "failed to reach compute node: " + status.message());
       return;
     }
-    (void)UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
-      if (j->state() != "NEED_SCHEDULE") return Status::Cancelled("state changed");
-      j->set_state("PAUSED");
-      j->set_pause_time_ms(NowMillis());
-      j->mutable_reason()->set_code(kErrPartitions);
-      j->mutable_reason()->set_msg("Job failed to fetch all current partition with error [" + status.message() + "]");
-      return Status::OK();
-    });
+    PauseJob(job.id(), "NEED_SCHEDULE", kErrPartitions, FetchPartitionsError(status.message()));
     LOG(WARNING) << "routine load " << job.db() << "." << job.name() << " paused: cannot fetch partitions of topic "
                  << job.topic() << " from " << job.brokers() << ": " << status.message();
     return;
   }
   std::map<int32_t, proto::KafkaPartitionMetaPB> meta;
   for (const auto& p : response->partitions()) meta[p.partition()] = p;
-  int64_t default_offset = DefaultOffsetOf(job);
+  int64_t default_offset = DefaultKafkaOffset(job);
   Status st = UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
     if (j->state() != "NEED_SCHEDULE") return Status::Cancelled("state changed");
     if (!j->partitions_explicit()) {
@@ -437,13 +436,7 @@ void RoutineLoadScheduler::PrepareJob(const proto::RoutineLoadJobMeta& job) {
     return Status::OK();
   });
   if (st.code() == StatusCode::kNotFound) {
-    UpdateJob(job.id(), [&](proto::RoutineLoadJobMeta* j) {
-      j->set_state("PAUSED");
-      j->set_pause_time_ms(NowMillis());
-      j->mutable_reason()->set_code(kErrPartitions);
-      j->mutable_reason()->set_msg("Job failed to fetch all current partition with error [" + st.message() + "]");
-      return Status::OK();
-    }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+    PauseJob(job.id(), "", kErrPartitions, FetchPartitionsError(st.message()));
     return;
   }
   if (st.ok()) {
@@ -596,15 +589,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     // The compute node reached Kafka, which says the topic (or one of the job's partitions) is
     // gone, e.g. deleted while the job ran. Retrying would spin forever: pause, as failing to
     // fetch the partitions does before the job runs (shared spec §3.5).
-    UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
-      if (j->state() != "RUNNING") return Status::Cancelled("state changed");
-      j->set_state("PAUSED");
-      j->set_pause_time_ms(NowMillis());
-      j->mutable_reason()->set_code(kErrPartitions);
-      j->mutable_reason()->set_msg("Job failed to fetch all current partition with error [" + meta_status.message() +
-                                   "]");
-      return Status::OK();
-    }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+    PauseJob(job_id, "RUNNING", kErrPartitions, FetchPartitionsError(meta_status.message()));
     LOG(WARNING) << "routine load " << job->db() << "." << job->name() << " paused: " << meta_status.message();
     return finish(std::chrono::milliseconds(0), "");
   }
@@ -622,16 +607,10 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     if (b->second > m.high_watermark()) {
       // The committed offset is beyond the end of the partition: the topic was recreated or
       // truncated. Never skip silently: pause with the partition and offset.
-      UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
-        if (j->state() != "RUNNING") return Status::Cancelled("state changed");
-        j->set_state("PAUSED");
-        j->set_pause_time_ms(NowMillis());
-        j->mutable_reason()->set_code(kErrTasksAbort);
-        j->mutable_reason()->set_msg("FE aborts the task with reason: failed to check task ready to execute, err: partition " +
-                                     std::to_string(m.partition()) + " offset " + std::to_string(b->second) +
-                                     " has no data (high watermark " + std::to_string(m.high_watermark()) + ")");
-        return Status::OK();
-      }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+      PauseJob(job_id, "RUNNING", kErrTasksAbort,
+               "FE aborts the task with reason: failed to check task ready to execute, err: partition " +
+                   std::to_string(m.partition()) + " offset " + std::to_string(b->second) +
+                   " has no data (high watermark " + std::to_string(m.high_watermark()) + ")");
       return finish(std::chrono::milliseconds(0), "");
     }
     has_data = has_data || b->second < m.high_watermark();
@@ -665,14 +644,7 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
     // which names the column.
     std::string msg = "failed to create task: COLUMNS / WHERE of the job no longer bind against table " +
                       job->table() + " after its schema changed: " + bound.message();
-    UpdateJob(job_id, [&](proto::RoutineLoadJobMeta* j) {
-      if (j->state() != "RUNNING") return Status::Cancelled("state changed");
-      j->set_state("PAUSED");
-      j->set_pause_time_ms(NowMillis());
-      j->mutable_reason()->set_code(kErrCreateTasks);
-      j->mutable_reason()->set_msg(msg);
-      return Status::OK();
-    }).ok();  // Best effort: a job changed meanwhile is handled in the next round.
+    PauseJob(job_id, "RUNNING", kErrCreateTasks, msg);
     LOG(WARNING) << "routine load " << job->db() << "." << job->name() << " paused: " << msg;
     return finish(std::chrono::milliseconds(0), msg);
   }

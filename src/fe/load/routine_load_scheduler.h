@@ -39,6 +39,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -154,6 +155,9 @@ class RoutineLoadScheduler {
   // Journals a state change made by the scheduler (CANCELLED, PAUSED, RUNNING) unless the job
   // changed meanwhile.
   Status UpdateJob(int64_t job_id, const std::function<Status(proto::RoutineLoadJobMeta*)>& change);
+  // Pauses the job with ErrorReason{code, msg} if it is still in state `from` (any state when
+  // empty). Best effort: a job changed meanwhile is handled in the next round.
+  void PauseJob(int64_t job_id, std::string_view from, int32_t code, const std::string& msg);
   void SetOtherMsg(int64_t job_id, const std::string& msg);
   Result<ComputeNodeInfo> PickNode(int64_t job_id);
   proto::KafkaSourcePB SourceOf(const proto::RoutineLoadJobMeta& job) const;
