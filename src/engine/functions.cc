@@ -237,6 +237,25 @@ Resolver ComparisonResolver(std::string op) {
   };
 }
 
+// ---- string helpers (UTF-8 aware where MySQL counts characters) ------------------------------
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Byte offset of the character at index `chars` (0-based), clamped to the end.
+size_t Utf8Offset(std::string_view s, int64_t chars) {
+  size_t i = 0;
+  while (i < s.size() && chars > 0) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    --chars;
+  }
+  return i;
+}
+
 // ---- casts ----------------------------------------------------------------------------------
 
 }  // namespace
@@ -262,7 +281,10 @@ Result<Value> CastValue(const Value& v, const DataType& type, bool strict) {
         int64_t i;
         if (ParseInt64(s, &i)) return type.id == TypeId::kBoolean ? Value::Bool(i != 0) : Value::Int(i, type);
         double d;
-        if (ParseDouble(s, &d)) return Value::Int(static_cast<int64_t>(std::llround(d)), type);
+        // Beyond int64 (e.g. an unsigned 64-bit literal) llround has no answer: not a BIGINT.
+        if (ParseDouble(s, &d) && std::isfinite(d) && d > -9.2e18 && d < 9.2e18) {
+          return Value::Int(static_cast<int64_t>(std::llround(d)), type);
+        }
         return fail("integer");
       }
       if (v.type().IsTemporal()) {
@@ -317,8 +339,10 @@ Result<Value> CastValue(const Value& v, const DataType& type, bool strict) {
     }
     default: {
       std::string s = v.ToString();
-      if (type.id == TypeId::kChar || type.id == TypeId::kVarchar) {
-        if (type.length > 0 && s.size() > static_cast<size_t>(type.length)) s.resize(type.length);
+      // A declared length cuts the text to that many characters (MySQL's CAST AS CHAR(n)),
+      // never inside a UTF-8 sequence; no length (-1) keeps it whole.
+      if ((type.id == TypeId::kChar || type.id == TypeId::kVarchar) && type.length > 0) {
+        s.resize(Utf8Offset(s, type.length));
       }
       return Value::String(std::move(s), type);
     }
@@ -326,25 +350,6 @@ Result<Value> CastValue(const Value& v, const DataType& type, bool strict) {
 }
 
 namespace {
-
-// ---- string helpers (UTF-8 aware where MySQL counts characters) ------------------------------
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// Byte offset of the character at index `chars` (0-based), clamped to the end.
-size_t Utf8Offset(std::string_view s, int64_t chars) {
-  size_t i = 0;
-  while (i < s.size() && chars > 0) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    --chars;
-  }
-  return i;
-}
 
 std::string Utf8Substr(std::string_view s, int64_t pos, int64_t len) {
   int64_t n = static_cast<int64_t>(Utf8Length(s));
@@ -797,8 +802,13 @@ const std::unordered_map<std::string, Resolver>& Registry() {
   return *kRegistry;
 }
 
+bool ZonedName(std::string_view name) {
+  return name == "from_unixtime" || name == "unix_timestamp" || name == "now" || name == "current_timestamp" ||
+         name == "localtime" || name == "localtimestamp" || name == "curdate" || name == "current_date";
+}
+
 // The functions whose result depends on the time zone (time_zone.h), or nullopt for any other
-// name.
+// name. ZonedName lists the same names.
 std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, const std::vector<DataType>& args,
                                                      const TimeZone& zone) {
   if (name == "from_unixtime") {
@@ -848,6 +858,8 @@ std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, cons
 }
 
 }  // namespace
+
+bool IsTimeZoneDependent(std::string_view name) { return ZonedName(name); }
 
 Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types) {
   return ResolveFunction(name, arg_types, FunctionContext{});

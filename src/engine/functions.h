@@ -24,10 +24,14 @@ struct ResolvedFunction {
 
 // What a resolved function may depend on besides its arguments.
 struct FunctionContext {
-  // For from_unixtime, unix_timestamp(datetime) and now(): UTC for SELECT, the job's `timezone`
-  // for a routine load's COLUMNS expressions.
+  // For from_unixtime, unix_timestamp(datetime), now() and curdate(): the session's time_zone
+  // for a statement, the job's `timezone` for a routine load's COLUMNS expressions.
   TimeZone time_zone;
 };
+
+// True for the functions whose result depends on FunctionContext::time_zone, so a caller needs a
+// zone only when it resolves one of them.
+bool IsTimeZoneDependent(std::string_view name);
 
 // NotFound-style SQL error 1305 when the name is unknown; 1582 for a wrong argument count.
 Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types);

@@ -87,7 +87,36 @@ TEST(FunctionsTest, Casts) {
   EXPECT_TRUE(CastValue(Value::String("nope"), DataType::BigInt())->is_null());
   EXPECT_FALSE(CastValue(Value::String("nope"), DataType::BigInt(), /*strict=*/true).ok());
   EXPECT_EQ(CastValue(Value::String(" 42 "), DataType::BigInt())->ToString(), "42");
+  // Beyond int64 there is no BIGINT value (llround would be undefined); 1e18 still converts.
+  EXPECT_TRUE(CastValue(Value::String("18446744073709551615"), DataType::BigInt())->is_null());
+  EXPECT_TRUE(CastValue(Value::String("-1e19"), DataType::BigInt())->is_null());
+  EXPECT_EQ(CastValue(Value::String("1e18"), DataType::BigInt())->ToString(), "1000000000000000000");
   EXPECT_EQ(CastValue(Value::Double(1.005), DataType::Decimal(10, 2))->ToString(), "1.00");
+}
+
+TEST(FunctionsTest, CastsToStringKeepTheWholeTextUnlessALengthIsGiven) {
+  const Value datetime = Value::Int(1704164645000000, DataType::DateTime());  // 2024-01-02 03:04:05
+  // VARCHAR without a length (-1) is unbounded, as are STRING and CHAR's cast form.
+  EXPECT_EQ(CastValue(datetime, DataType::Varchar())->ToString(), "2024-01-02 03:04:05");
+  EXPECT_EQ(CastValue(datetime, DataType::String())->ToString(), "2024-01-02 03:04:05");
+  EXPECT_EQ(CastValue(Value::Int(19724, DataType::Date()), DataType::Varchar())->ToString(), "2024-01-02");
+  EXPECT_EQ(CastValue(Value::Int(150, DataType::Decimal(10, 2)), DataType::Varchar())->ToString(), "1.50");
+  EXPECT_EQ(CastValue(Value::Double(2.5), DataType::Varchar())->ToString(), "2.5");
+  EXPECT_EQ(CastValue(Value::Int(-9223372036854775807LL), DataType::Varchar())->ToString(), "-9223372036854775807");
+  EXPECT_EQ(CastValue(Value::Bool(true), DataType::Varchar())->ToString(), "1");
+  // A length cuts to that many characters, never inside a UTF-8 sequence.
+  EXPECT_EQ(CastValue(datetime, DataType::Varchar(10))->ToString(), "2024-01-02");
+  EXPECT_EQ(CastValue(Value::String("日本語"), DataType::Varchar(2))->ToString(), "日本");
+  EXPECT_EQ(CastValue(Value::String("héllo"), DataType{TypeId::kChar, 2})->ToString(), "hé");
+  EXPECT_EQ(CastValue(Value::String("ab"), DataType::Varchar(5))->ToString(), "ab");
+}
+
+TEST(FunctionsTest, TimeZoneDependentNames) {
+  for (const char* name : {"from_unixtime", "unix_timestamp", "now", "current_timestamp", "localtime",
+                           "localtimestamp", "curdate", "current_date"}) {
+    EXPECT_TRUE(IsTimeZoneDependent(name)) << name;
+  }
+  for (const char* name : {"year", "date", "datediff", "concat", "+"}) EXPECT_FALSE(IsTimeZoneDependent(name)) << name;
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Time zones for the time-zone-dependent functions of an expression (from_unixtime,
-// unix_timestamp, now): DATETIME values are civil times without a zone, so turning an instant
-// (epoch seconds, "now") into a DATETIME, or back, needs a zone. SELECT evaluates them in UTC
-// today; a routine load evaluates its COLUMNS expressions in the job's `timezone` property, as
-// StarRocks does (the load's time zone is the one its functions use).
+// unix_timestamp, now, curdate): DATETIME values are civil times without a zone, so turning an
+// instant (epoch seconds, "now") into a DATETIME, or back, needs a zone. A statement evaluates
+// them in the session's `time_zone` variable; a routine load evaluates its COLUMNS expressions in
+// the job's `timezone` property, as StarRocks does (the load's time zone is the one its
+// functions use).
 //
 // Names are what StarRocks accepts (TimeUtils.checkTimeZoneValidAndStandardize):
 //   - an offset "[+|-]H:MM" / "[+|-]HH:MM", standardized to "+HH:MM" / "-HH:MM", within

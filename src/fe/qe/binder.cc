@@ -9,10 +9,30 @@
 namespace basalt::fe {
 namespace {
 
-Result<ExprPtr> MakeCall(const std::string& name, std::vector<ExprPtr> args) {
+// The statement's time zone, loaded once per bind (a zone lookup is not free, and every call of
+// a zone-dependent function in the statement must agree on it).
+Result<const TimeZone*> StatementTimeZone(BindContext& ctx) {
+  if (!ctx.time_zone) {
+    if (ctx.session && ctx.fe) {
+      ASSIGN_OR_RETURN(TimeZone zone, SessionTimeZone(*ctx.session, *ctx.fe));
+      ctx.time_zone = std::move(zone);
+    } else {
+      ctx.time_zone = TimeZone();  // No session (tests, internal binds): UTC.
+    }
+  }
+  return &*ctx.time_zone;
+}
+
+Result<ExprPtr> MakeCall(const std::string& name, std::vector<ExprPtr> args, BindContext& ctx) {
   std::vector<DataType> types;
   for (const ExprPtr& a : args) types.push_back(a->type());
-  ASSIGN_OR_RETURN(ResolvedFunction fn, ResolveFunction(name, types));
+  FunctionContext context;
+  // Only zone-dependent calls read time_zone, so a statement without them never loads a zone.
+  if (IsTimeZoneDependent(name)) {
+    ASSIGN_OR_RETURN(const TimeZone* zone, StatementTimeZone(ctx));
+    context.time_zone = *zone;
+  }
+  ASSIGN_OR_RETURN(ResolvedFunction fn, ResolveFunction(name, types, context));
   return ExprPtr(std::make_shared<FunctionExpr>(name, std::move(fn.kernel), std::move(args), fn.result_type));
 }
 
@@ -59,15 +79,26 @@ Result<std::optional<Value>> SessionFunction(const std::string& name, const std:
        name == "curdate" || name == "current_date")) {
     return std::optional<Value>();  // Resolved as zone-dependent functions (engine/functions.h).
   }
+  // The statement's start as a civil time: in the session's time_zone, except for the UTC_*
+  // functions.
+  auto start_civil_micros = [&](bool utc) -> Result<int64_t> {
+    int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();
+    int64_t seconds = ms / 1000;
+    if (utc) return seconds * 1000000;
+    ASSIGN_OR_RETURN(const TimeZone* zone, StatementTimeZone(ctx));
+    return zone->CivilMicrosFromEpochSeconds(seconds);
+  };
   if (name == "now" || name == "current_timestamp" || name == "localtime" || name == "localtimestamp" ||
       name == "sysdate" || name == "utc_timestamp") {
-    int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();
-    return std::optional<Value>(Value::Int((ms / 1000) * 1000000, DataType::DateTime()));
+    ASSIGN_OR_RETURN(int64_t micros, start_civil_micros(name == "utc_timestamp"));
+    return std::optional<Value>(Value::Int(micros, DataType::DateTime()));
   }
   if (name == "curdate" || name == "current_date" || name == "utc_date") {
     RETURN_IF_ERROR(no_args());
-    int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();
-    return std::optional<Value>(Value::Int(ms / 86400000, DataType::Date()));
+    ASSIGN_OR_RETURN(int64_t micros, start_civil_micros(name == "utc_date"));
+    constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+    int64_t days = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
+    return std::optional<Value>(Value::Int(days, DataType::Date()));
   }
   if (name == "unix_timestamp" && args.empty()) {
     int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();
@@ -80,6 +111,17 @@ Result<std::optional<Value>> SessionFunction(const std::string& name, const std:
 }
 
 }  // namespace
+
+Result<TimeZone> SessionTimeZone(const Session& session, const FeContext& fe) {
+  std::string name;
+  if (const VariableDef* def = FindVariableDef("time_zone")) name = session.GetVariable(*def).text.value_or("");
+  if (name.empty() || EqualsIgnoreCase(name, "SYSTEM")) {
+    // MySQL's SYSTEM: the server's own zone.
+    const VariableDef* system = FindVariableDef("system_time_zone");
+    name = system && fe.globals ? fe.globals->Get(*system).text.value_or("UTC") : "UTC";
+  }
+  return TimeZone::Load(name);
+}
 
 bool IsAggregateCall(const sql::Expr& e) {
   if (e.kind != sql::ExprKind::kFunction) return false;
@@ -163,52 +205,52 @@ Result<ExprPtr> BindExpr(const sql::Expr& e, BindContext& ctx) {
       if (name == "trim" && args.size() == 2) {
         // Parser gives TRIM(rem FROM str) as (rem, str) already.
       }
-      return MakeCall(name, std::move(args));
+      return MakeCall(name, std::move(args), ctx);
     }
     case ExprKind::kUnary: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
       if (e.op == "+") return args[0];
-      return MakeCall(e.op == "-" ? "negate" : e.op == "~" ? "bitnot" : "not", std::move(args));
+      return MakeCall(e.op == "-" ? "negate" : e.op == "~" ? "bitnot" : "not", std::move(args), ctx);
     }
     case ExprKind::kBinary: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      return MakeCall(e.op, std::move(args));
+      return MakeCall(e.op, std::move(args), ctx);
     }
     case ExprKind::kIsNull: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      return MakeCall(e.negated ? "isnotnull" : "isnull", std::move(args));
+      return MakeCall(e.negated ? "isnotnull" : "isnull", std::move(args), ctx);
     }
     case ExprKind::kIsBool: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      ASSIGN_OR_RETURN(ExprPtr test, MakeCall(e.bool_value ? "istrue" : "isfalse", std::move(args)));
+      ASSIGN_OR_RETURN(ExprPtr test, MakeCall(e.bool_value ? "istrue" : "isfalse", std::move(args), ctx));
       if (!e.negated) return test;
-      return MakeCall("not", {test});
+      return MakeCall("not", {test}, ctx);
     }
     case ExprKind::kLike: {
       if (e.op != "LIKE") {
         return Status::Sql(sql_errors::kNotSupportedYet, "REGEXP is not supported yet");
       }
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      ASSIGN_OR_RETURN(ExprPtr like, MakeCall("like", std::move(args)));
+      ASSIGN_OR_RETURN(ExprPtr like, MakeCall("like", std::move(args), ctx));
       if (!e.negated) return like;
-      return MakeCall("not", {like});
+      return MakeCall("not", {like}, ctx);
     }
     case ExprKind::kBetween: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      ASSIGN_OR_RETURN(ExprPtr between, MakeCall("between", std::move(args)));
+      ASSIGN_OR_RETURN(ExprPtr between, MakeCall("between", std::move(args), ctx));
       if (!e.negated) return between;
-      return MakeCall("not", {between});
+      return MakeCall("not", {between}, ctx);
     }
     case ExprKind::kInList: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
-      ASSIGN_OR_RETURN(ExprPtr in, MakeCall("in", std::move(args)));
+      ASSIGN_OR_RETURN(ExprPtr in, MakeCall("in", std::move(args), ctx));
       if (!e.negated) return in;
-      return MakeCall("not", {in});
+      return MakeCall("not", {in}, ctx);
     }
     case ExprKind::kCase: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());
       std::string name = std::string("case") + (e.has_case_operand ? "_operand" : "") + (e.has_else ? "_else" : "");
-      return MakeCall(name, std::move(args));
+      return MakeCall(name, std::move(args), ctx);
     }
     case ExprKind::kCast: {
       ASSIGN_OR_RETURN(std::vector<ExprPtr> args, bind_children());

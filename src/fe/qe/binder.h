@@ -2,16 +2,20 @@
 //
 // Session-dependent functions (DATABASE(), USER(), CONNECTION_ID(), NOW(), ...) and variables
 // (@@x, @x) are constant within a statement, so they are folded to literals here and the engine
-// stays free of session state.
+// stays free of session state. The one session setting the engine does see is the time zone:
+// zone-dependent functions are resolved with the session's time_zone, as StarRocks evaluates
+// them.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "engine/expr.h"
+#include "engine/time_zone.h"
 #include "fe/qe/fe_context.h"
 #include "fe/sql/ast.h"
 
@@ -38,7 +42,13 @@ struct BindContext {
   // Leave now() / current_timestamp() / curdate() unfolded: a routine load evaluates them on the
   // CN, per batch and in the job's timezone, instead of freezing the CREATE statement's clock.
   bool defer_clock_functions = false;
+  // The zone of the time-zone-dependent functions (from_unixtime, unix_timestamp, now, curdate):
+  // loaded from the session's time_zone on first use when unset, then shared by the whole tree.
+  std::optional<TimeZone> time_zone;
 };
+
+// The session's time_zone (SYSTEM is the FE's system_time_zone); 1298 when it is not a zone.
+Result<TimeZone> SessionTimeZone(const Session& session, const FeContext& fe);
 
 Result<ExprPtr> BindExpr(const sql::Expr& expr, BindContext& ctx);
 

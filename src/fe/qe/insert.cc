@@ -21,6 +21,7 @@
 #include "common/string_util.h"
 #include "engine/functions.h"
 #include "fe/load/table_writer.h"
+#include "fe/qe/binder.h"
 #include "fe/qe/executor.h"
 #include "fe/qe/table_ddl.h"
 #include "fe/txn/transaction_manager.h"
@@ -117,8 +118,11 @@ Result<QueryResult> Executor::ExecuteInsert(const sql::Statement& stmt) {
     types.push_back(ColumnType(c));
     if (c.has_default()) {
       if (c.default_is_expr()) {
+        // DEFAULT CURRENT_TIMESTAMP is the statement's now(): the session's time_zone.
         auto now = std::chrono::system_clock::now().time_since_epoch();
-        int64_t micros = std::chrono::duration_cast<std::chrono::seconds>(now).count() * 1000000;
+        int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+        ASSIGN_OR_RETURN(TimeZone zone, SessionTimeZone(*session_, *fe_));
+        int64_t micros = zone.CivilMicrosFromEpochSeconds(seconds);
         defaults[i] = CastValue(Value::Int(micros, DataType::DateTime()), types[i]).ValueOr(Value::Null(types[i]));
       } else {
         ASSIGN_OR_RETURN(defaults[i], CastValue(Value::String(c.default_value()), types[i], /*strict=*/true));

@@ -6,6 +6,7 @@
 
 #include "common/sql_errors.h"
 #include "common/string_util.h"
+#include "engine/time_zone.h"
 
 namespace basalt::fe {
 
@@ -184,6 +185,14 @@ Result<VariableValue> NormalizeVariableValue(const VariableDef& def, const Value
     }
     case VarKind::kString: {
       if (def.name == "sql_mode") return NormalizeSqlMode(def, text);
+      if (def.name == "time_zone") {
+        // Checked here, not when a function first needs the zone: a bad name is error 1298 at
+        // SET (as in StarRocks), and offsets are stored standardized ("+8:00" -> "+08:00").
+        // MySQL's SYSTEM (the server's zone) is kept as written.
+        if (EqualsIgnoreCase(text, "SYSTEM")) return VariableValue{"SYSTEM"};
+        ASSIGN_OR_RETURN(std::string zone, StandardizeTimeZone(text));
+        return VariableValue{std::move(zone)};
+      }
       if (def.name == "transaction_isolation" || def.name == "tx_isolation") {
         std::string upper = ToUpper(text);
         for (char& c : upper) {

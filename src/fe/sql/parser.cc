@@ -2058,6 +2058,11 @@ class Parser {
       return DataType::Varchar(a1 < 0 ? -1 : static_cast<int32_t>(a1));
     }
     if (upper == "BINARY") return DataType::Varchar();
+    if (upper == "VARCHAR" && a1 < 0) {
+      // A column's bare VARCHAR is VARCHAR(1) (DataTypeFromName), but a cast target without a
+      // length is StarRocks' unbounded VARCHAR: CAST(x AS VARCHAR) must not cut x to one byte.
+      return DataType::Varchar();
+    }
     Result<DataType> type = DataTypeFromName(name, a1, a2);
     if (!type.ok()) return Status::Sql(sql_errors::kParseError, type.status().message());
     return type;

@@ -121,6 +121,21 @@ TEST(ParserTest, ExpressionPrecedence) {
   EXPECT_EQ(Parse("select x from t where a not in (1,2) and b between 1 and 3")->select->where->op, "AND");
 }
 
+TEST(ParserTest, CastTargetsWithoutALengthAreUnbounded) {
+  auto cast_type = [](std::string_view sql) {
+    auto stmt = Parse(sql);
+    return stmt ? stmt->select->items[0].expr->cast_type : DataType::Null();
+  };
+  // A column's bare VARCHAR is VARCHAR(1); a cast's is StarRocks' unbounded VARCHAR.
+  EXPECT_EQ(cast_type("select cast(x as varchar)"), DataType::Varchar());
+  EXPECT_EQ(cast_type("select cast(x as varchar(10))"), DataType::Varchar(10));
+  EXPECT_EQ(cast_type("select cast(x as char)"), DataType::Varchar());
+  EXPECT_EQ(cast_type("select cast(x as char(3))"), DataType::Varchar(3));
+  EXPECT_EQ(cast_type("select convert(x, char)"), DataType::Varchar());
+  EXPECT_EQ(cast_type("select cast(x as string)").id, TypeId::kString);
+  EXPECT_EQ(cast_type("select cast(x as varchar)").ToSql(), "varchar(65533)");
+}
+
 TEST(ParserTest, ErrorsNamePosition) {
   // As in MySQL, FORM is taken as an alias, so the error points at `dual`.
   Status s = ParseError("SELECT 1 FORM dual");
