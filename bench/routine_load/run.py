@@ -136,7 +136,7 @@ def run_raw(raw_bin, bootstrap, topic, dump=None):
     return int(fields["rows"]), float(fields["wall_s"]), float(fields["cpu_s"])
 
 
-def run_basalt(basalt, bootstrap, topic, events):
+def run_basalt(basalt, bootstrap, topic, events, on_loaded=lambda: None):
     basalt.execute("CREATE DATABASE bench")
     basalt.execute(TABLE, "bench")
     cpu0 = basalt.cpu_seconds()
@@ -155,6 +155,7 @@ def run_basalt(basalt, bootstrap, topic, events):
         time.sleep(0.2)
     wall = time.monotonic() - t0
     cpu = basalt.cpu_seconds() - cpu0
+    on_loaded()
     rows = basalt.execute("SELECT count(*) FROM events", "bench")[0][0]
     if int(rows) != events:
         raise RuntimeError(f"table holds {rows} rows, {events} produced")
@@ -250,6 +251,8 @@ def main():
     p.add_argument("--bin-dir", default=str(ROOT / "build" / "release" / "programs"))
     p.add_argument("--raw", required=True)
     p.add_argument("--gen", required=True)
+    p.add_argument("--basalt-only", action="store_true", help="skip chDB and the latency phase")
+    p.add_argument("--perf", metavar="FILE", help="record the Basalt phase with `perf record -g` into FILE")
     a = p.parse_args()
     events = 20000 if a.smoke else count(a.events)
     seconds = 5 if a.smoke else a.seconds
@@ -265,16 +268,32 @@ def main():
                         "--partitions", str(a.partitions), "--quiet"], check=True)
         log("raw limit: librdkafka + simdjson")
         raw_rows, raw_wall, raw_cpu = run_raw(a.raw, kafka.bootstrap, topic)
-        run_raw(a.raw, kafka.bootstrap, topic, work / "events.ndjson")  # chDB's input, not timed
+        if not a.basalt_only:
+            run_raw(a.raw, kafka.bootstrap, topic, work / "events.ndjson")  # chDB's input, not timed
         log("Basalt routine load")
         basalt = Standalone(Path(a.bin_dir), work / "basalt")
-        b_wall, b_cpu, stats = run_basalt(basalt, kafka.bootstrap, topic, events)
-        log("chDB from the same bytes in a file")
-        chdb = run_chdb(work / "events.ndjson", events)
-        log(f"latency: {a.rate:g} msg/s for {seconds:g} s, max_batch_interval 1 s")
-        p50, p99 = run_latency(basalt, kafka, a.rate, seconds, "lat_1s", '"max_batch_interval" = "1"')
-        log(f"latency: {a.rate:g} msg/s for {seconds:g} s, max_batch_interval_ms 200")
-        q50, q99 = run_latency(basalt, kafka, a.rate, seconds, "lat_200ms", '"max_batch_interval_ms" = "200"')
+        perf = None
+        if a.perf:
+            perf = subprocess.Popen(["perf", "record", "-g", "-o", a.perf, "-p",
+                                     ",".join(str(p) for p in basalt.children)],
+                                    stdout=subprocess.DEVNULL, stderr=open(a.perf + ".log", "w"))
+
+        def stop_perf():
+            if perf:
+                perf.send_signal(signal.SIGINT)
+                perf.wait(timeout=120)
+                log(f"perf profile of the Basalt phase in {a.perf}")
+
+        b_wall, b_cpu, stats = run_basalt(basalt, kafka.bootstrap, topic, events, stop_perf)
+        chdb = None
+        if not a.basalt_only:
+            log("chDB from the same bytes in a file")
+            chdb = run_chdb(work / "events.ndjson", events)
+        if not a.basalt_only:
+            log(f"latency: {a.rate:g} msg/s for {seconds:g} s, max_batch_interval 1 s")
+            p50, p99 = run_latency(basalt, kafka, a.rate, seconds, "lat_1s", '"max_batch_interval" = "1"')
+            log(f"latency: {a.rate:g} msg/s for {seconds:g} s, max_batch_interval_ms 200")
+            q50, q99 = run_latency(basalt, kafka, a.rate, seconds, "lat_200ms", '"max_batch_interval_ms" = "200"')
 
         def per_core(rows, cpu):
             return rows / cpu if cpu > 0 else float("inf")
@@ -285,15 +304,16 @@ def main():
               f"  (fe+cn CPU {b_cpu:.1f} s, {stats['committedTaskNum']} tasks)")
         if chdb:
             print(f"chDB file    {events / chdb[0]:12.0f} rows/s wall  {per_core(events, chdb[1]):12.0f} rows/CPU-s")
-        else:
+        elif not a.basalt_only:
             print("chDB file    (chdb not installed: pip install chdb into the venv)")
         print(f"ratio Basalt/raw per core  {per_core(events, b_cpu) / per_core(raw_rows, raw_cpu):.2f}x (goal >= 0.5x)")
         if chdb:
             print(f"ratio Basalt/chDB per core {per_core(events, b_cpu) / per_core(events, chdb[1]):.2f}x (goal >= 3x)")
-        print(f"produce->visible at {a.rate:g} msg/s, max_batch_interval 1 s: p50 {p50 * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms (goal p50 <= 500 ms, p99 <= 1500 ms)")
-        print(f"produce->visible at {a.rate:g} msg/s, max_batch_interval_ms 200: p50 {q50 * 1000:.0f} ms, "
-              f"p99 {q99 * 1000:.0f} ms")
+        if not a.basalt_only:
+            print(f"produce->visible at {a.rate:g} msg/s, max_batch_interval 1 s: p50 {p50 * 1000:.0f} ms, "
+                  f"p99 {p99 * 1000:.0f} ms (goal p50 <= 500 ms, p99 <= 1500 ms)")
+            print(f"produce->visible at {a.rate:g} msg/s, max_batch_interval_ms 200: p50 {q50 * 1000:.0f} ms, "
+                  f"p99 {q99 * 1000:.0f} ms")
     finally:
         if basalt:
             basalt.stop()

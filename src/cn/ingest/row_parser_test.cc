@@ -117,6 +117,39 @@ TEST(RowParserTest, SimpleModeIsCaseInsensitiveAndIgnoresUnknownKeys) {
   EXPECT_NE(parser->rejected()[0].reason.find("not a JSON object"), std::string::npos);
 }
 
+// Keys are compared in place while they hold no escape; one with an escape (or in another order,
+// or repeated, or in another case) goes the slow way and must still find its column.
+TEST(RowParserTest, KeysWithEscapesOrderAndCaseFindTheirColumns) {
+  auto parser = MakeParser(Json(), SeedSchema());
+  parser->Parse(R"({"uid": 1, "site": "a", "vtime": 2})");
+  parser->Parse(R"({"vtime": 3, "site": "b", "uid": 4})");
+  parser->Parse(R"({"u\u0069d": 5, "s\"ite": "x", "SITE": "c", "vt\\ime": 9, "vtime": 6})");
+  parser->Parse(R"({"uid": 7, "uid": 8, "si": "short", "siteX": "long", "site": "d"})");
+  EXPECT_EQ(Rows(parser->TakeRows()), (Strings{"1|a|2", "4|b|3", "5|c|6", "8|d|NULL"}));
+
+  auto paths = MakeParser(Json({"$.uid", "$.site", "$.vtime"}), SeedSchema());
+  paths->Parse(R"({"uid": 1, "site": "a", "vtime": 2})");
+  paths->Parse(R"({"vtime": 3, "u\u0069d": 4, "Site": "no", "site": "b"})");
+  paths->Parse(R"({"ui": 0, "uidd": 0, "uid": 5})");
+  EXPECT_EQ(Rows(paths->TakeRows()), (Strings{"1|a|2", "4|b|3", "5|NULL|NULL"}));
+}
+
+// Integers and floats into integer and floating columns take a fast path; what it does not take
+// (floats into integers, out-of-range and beyond-64-bit integers) must convert as before.
+TEST(RowParserTest, NumbersIntoNumericColumns) {
+  proto::TableSchemaPB schema;
+  AddColumn(&schema, 1, "i", TypeId::kInt);
+  AddColumn(&schema, 2, "b", TypeId::kBigInt);
+  AddColumn(&schema, 3, "d", TypeId::kDouble);
+  auto parser = MakeParser(Json(), schema);
+  parser->Parse(R"({"i": -7, "b": 9223372036854775807, "d": 5})");
+  parser->Parse(R"({"i": 2.5, "b": -1.4e2, "d": -0.25})");
+  parser->Parse(R"({"i": 2147483648, "b": 18446744073709551615, "d": 123456789012345678901234567890})");
+  EXPECT_EQ(Rows(parser->TakeRows()),
+            (Strings{"-7|9223372036854775807|5", "3|-140|-0.25", "NULL|NULL|1.2345678901234568e29"}));
+  EXPECT_EQ(parser->error_rows(), 0);
+}
+
 TEST(RowParserTest, ColumnsMappingJson) {
   auto format = Json({"$.a", "$.b", "$.c"});
   format.add_columns("vtime");

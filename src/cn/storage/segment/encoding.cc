@@ -1,7 +1,8 @@
 #include "cn/storage/segment/encoding.h"
 
+#include <absl/hash/hash.h>
+
 #include <algorithm>
-#include <functional>
 #include <limits>
 #include <vector>
 
@@ -65,7 +66,9 @@ class StringDict {
  public:
   explicit StringDict(size_t limit) : limit_(limit) { Rehash(256); }
   int64_t Insert(std::string_view key) {
-    const size_t h = std::hash<std::string_view>()(key);
+    // absl's hash: a few loads and multiplies for short keys (std::hash runs MurmurHash byte
+    // loops, which showed up in ingest profiles at one hash per string value).
+    const size_t h = absl::HashOf(key);
     size_t i = h & mask_;
     while (slots_[i] != 0) {
       const uint32_t code = slots_[i] - 1;
@@ -498,7 +501,7 @@ void EncodeString(Encoding encoding, std::span<const std::string_view> values, s
   PutStringsPlain(values, out);
 }
 
-Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string* out) {
+Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string* out, StringRange* range) {
   const size_t n = values.size();
   if (n == 0) return Encoding::kPlain;
   // A dictionary only pays when values repeat; stop tracking once more than half are distinct
@@ -508,6 +511,13 @@ Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string*
   bool dict_ok = true;
   uint64_t total = 0;
   size_t min_len = values[0].size(), max_len = values[0].size();
+  // The range comes from the dictionary's keys while there is one (a few distinct values instead
+  // of n comparisons); from the values once it is given up.
+  std::string_view lo = values[0], hi = values[0];
+  auto widen = [&](std::string_view v) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  };
   for (size_t i = 0; i < n; ++i) {
     const std::string_view v = values[i];
     total += v.size();
@@ -517,11 +527,21 @@ Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string*
       const int64_t c = dict.Insert(v);
       if (c < 0 || (i >= 64 && dict.keys().size() * 4 > (i + 1) * 3)) {
         dict_ok = false;
+        if (range != nullptr) {
+          for (std::string_view k : dict.keys()) widen(k);
+          widen(v);
+        }
       } else {
         codes[i] = static_cast<uint32_t>(c);
       }
+    } else if (range != nullptr) {
+      widen(v);
     }
   }
+  if (dict_ok && range != nullptr) {
+    for (std::string_view k : dict.keys()) widen(k);
+  }
+  if (range != nullptr) *range = {lo, hi};
   const size_t plain = ForSize(n, max_len - min_len) + total;
   if (dict_ok) {
     size_t dmin = SIZE_MAX, dmax = 0;

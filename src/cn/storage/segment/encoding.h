@@ -65,7 +65,13 @@ Status DecodeDouble(Encoding encoding, ByteReader* in, size_t n, double* out);
 
 // ---- STRING ---- (PLAIN or DICT)
 void EncodeString(Encoding encoding, std::span<const std::string_view> values, std::string* out);
-Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string* out);
+// The smallest and largest of a set of strings (bytewise), as views into the values.
+struct StringRange {
+  std::string_view min, max;
+};
+// With `range`, also reports the values' range (cheaper here than in a second pass: it is taken
+// from the dictionary's distinct keys while the values repeat).
+Encoding EncodeStringAuto(std::span<const std::string_view> values, std::string* out, StringRange* range = nullptr);
 // Fails if the decoded strings would add up to more than `max_total_bytes`.
 Status DecodeString(Encoding encoding, ByteReader* in, size_t n, uint64_t max_total_bytes,
                     std::string_view* out);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -324,6 +325,28 @@ TEST(StringEncodingTest, LowCardinalityChoosesDictHighCardinalityPlain) {
   EXPECT_LT(bytes.size(), 4000u / 2 + 100);  // 4 bits per code + a tiny dictionary
   bytes.clear();
   EXPECT_EQ(EncodeStringAuto(high, &bytes), Encoding::kPlain);
+}
+
+// The range comes from the dictionary while it lasts and from the values after it is given up (at
+// the start, in the middle, never); every way must give the bytewise min and max of all values.
+TEST(StringEncodingTest, ReportsTheRangeOfTheValuesWhicheverEncodingWins) {
+  std::mt19937_64 rng(11);
+  const char* few[] = {"m", "b", "zz", "", "b\xff", "a"};
+  for (int shape = 0; shape < 4; ++shape) {
+    std::vector<std::string> owned;
+    for (int i = 0; i < 3000; ++i) {
+      const bool distinct = shape == 1 || (shape == 2 && i >= 1500) || (shape == 3 && i % 2 == 0);
+      owned.push_back(distinct ? std::to_string(rng()) : std::string(few[rng() % 6]));
+    }
+    std::vector<std::string_view> values(owned.begin(), owned.end());
+    std::string bytes;
+    StringRange range;
+    const Encoding chosen = EncodeStringAuto(values, &bytes, &range);
+    EXPECT_EQ(chosen, shape == 0 ? Encoding::kDict : Encoding::kPlain) << "shape " << shape;
+    const auto [mn, mx] = std::minmax_element(values.begin(), values.end());
+    EXPECT_EQ(range.min, *mn) << "shape " << shape;
+    EXPECT_EQ(range.max, *mx) << "shape " << shape;
+  }
 }
 
 TEST(StringEncodingTest, DictionaryExpansionIsCapped) {

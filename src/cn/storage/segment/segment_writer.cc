@@ -181,15 +181,11 @@ Status SegmentWriter::FlushPage(size_t c) {
         views[i] = std::string_view(s.arena.data() + start, s.string_ends[i] - start);
         start = s.string_ends[i];
       }
-      encoding = EncodeStringAuto(views, &body);
+      StringRange range;
+      encoding = EncodeStringAuto(views, &body, &range);
       if (!views.empty()) {
-        std::string_view mn = views[0], mx = views[0];
-        for (std::string_view v : views) {
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-        }
-        meta.zone.AddString(mn);
-        meta.zone.AddString(mx);
+        meta.zone.AddString(range.min);
+        meta.zone.AddString(range.max);
         meta.zone.FinishStrings();
       }
       break;
