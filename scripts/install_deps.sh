@@ -20,7 +20,7 @@ build_packages=(
   libssl-dev zlib1g-dev libfmt-dev libgtest-dev libgmock-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libabsl-dev
   libcpp-httplib-dev
-  librdkafka-dev libsimdjson-dev libzstd-dev liblz4-dev libcurl4-openssl-dev libpugixml-dev
+  librdkafka-dev libsimdjson-dev libzstd-dev liblz4-dev libxxhash-dev libcurl4-openssl-dev libpugixml-dev
 )
 test_packages=(mariadb-client)
 bench_packages=(mariadb-server libmariadb-dev)

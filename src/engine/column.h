@@ -43,6 +43,9 @@ class Column {
   bool IsNull(size_t row) const { return nulls_[row] != 0; }
   int64_t GetInt(size_t row) const { return ints_[row]; }
   double GetDouble(size_t row) const { return doubles_[row]; }
+  // All values of an int64 / double column (NULL rows hold 0), for bulk copies.
+  const int64_t* int_data() const { return ints_.data(); }
+  const double* double_data() const { return doubles_.data(); }
   std::string_view GetString(size_t row) const {
     const uint64_t begin = row == 0 ? 0 : string_ends_[row - 1];
     return std::string_view(string_bytes_).substr(begin, string_ends_[row] - begin);

@@ -1,6 +1,7 @@
 #include "cn/storage/segment/encoding.h"
 
-#include <absl/hash/hash.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <algorithm>
 #include <limits>
@@ -66,9 +67,9 @@ class StringDict {
  public:
   explicit StringDict(size_t limit) : limit_(limit) { Rehash(256); }
   int64_t Insert(std::string_view key) {
-    // absl's hash: a few loads and multiplies for short keys (std::hash runs MurmurHash byte
-    // loops, which showed up in ingest profiles at one hash per string value).
-    const size_t h = absl::HashOf(key);
+    // XXH3, inlined: a few loads and multiplies for short keys. std::hash (MurmurHash byte
+    // loops, also behind absl::Hash here) showed up in ingest profiles at one hash per value.
+    const size_t h = XXH3_64bits(key.data(), key.size());
     size_t i = h & mask_;
     while (slots_[i] != 0) {
       const uint32_t code = slots_[i] - 1;

@@ -105,6 +105,10 @@ Status SegmentWriter::AppendRows(const Chunk& chunk, const uint32_t* rows, size_
     const Column& col = *chunk.columns[c];
     ColumnState& s = *columns_[c];
     const bool has_nulls = col.has_nulls();
+    if (s.type != PhysicalType::kString && !has_nulls) {
+      RETURN_IF_ERROR(AppendFixedWidth(c, col, rows, n));
+      continue;
+    }
     for (size_t i = 0; i < n; ++i) {
       const size_t r = rows == nullptr ? i : rows[i];
       const bool is_null = has_nulls && col.IsNull(r);
@@ -140,6 +144,40 @@ Status SegmentWriter::AppendRows(const Chunk& chunk, const uint32_t* rows, size_
     }
   }
   num_rows_ += n;
+  return Status::OK();
+}
+
+// Integers and doubles without NULLs: whole runs up to the next page boundary at a time. The
+// boundaries are where the value-at-a-time loop would put them (a page closes once it holds
+// max_page_rows values or max_page_bytes of them, 8 bytes each).
+Status SegmentWriter::AppendFixedWidth(size_t c, const Column& col, const uint32_t* rows, size_t n) {
+  ColumnState& s = *columns_[c];
+  size_t i = 0;
+  while (i < n) {
+    const size_t rows_left = options_.max_page_rows - s.nulls.size();
+    const size_t bytes_left = (options_.max_page_bytes - s.pending_bytes + 7) / 8;
+    const size_t page_room = std::min(rows_left, bytes_left);
+    const size_t take = std::min(page_room, n - i);
+    if (s.type == PhysicalType::kInt64) {
+      const int64_t* values = col.int_data();
+      if (rows == nullptr) {
+        s.ints.insert(s.ints.end(), values + i, values + i + take);
+      } else {
+        for (size_t j = i; j < i + take; ++j) s.ints.push_back(values[rows[j]]);
+      }
+    } else {
+      const double* values = col.double_data();
+      if (rows == nullptr) {
+        s.doubles.insert(s.doubles.end(), values + i, values + i + take);
+      } else {
+        for (size_t j = i; j < i + take; ++j) s.doubles.push_back(values[rows[j]]);
+      }
+    }
+    s.nulls.resize(s.nulls.size() + take, 0);
+    s.pending_bytes += 8 * take;
+    i += take;
+    if (take == page_room) RETURN_IF_ERROR(FlushPage(c));
+  }
   return Status::OK();
 }
 

@@ -84,6 +84,7 @@ class SegmentWriter {
   Status FlushPage(size_t column);
   // rows == nullptr: rows 0..n-1.
   Status AppendRows(const Chunk& chunk, const uint32_t* rows, size_t n);
+  Status AppendFixedWidth(size_t column, const Column& col, const uint32_t* rows, size_t n);
 
   SegmentSchema schema_;
   SegmentWriterOptions options_;
