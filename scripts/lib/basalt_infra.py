@@ -3,7 +3,8 @@
 Installs (once, cached under $BASALT_CACHE), starts, health-checks and stops:
   * an Apache Kafka 4.x broker in single-node KRaft mode (broker + controller in one JVM), run from
     the official jars on Maven Central that deploy/kafka/pom.xml resolves, with a PLAINTEXT
-    listener, a SASL_PLAINTEXT one (mechanism PLAIN, one configured user) and an SSL one (a test
+    listener, a SASL_PLAINTEXT one (mechanisms PLAIN, with the configured users, and SCRAM-SHA-256,
+    one user whose password the Admin API can change while the broker runs) and an SSL one (a test
     CA made with openssl at the first start);
   * a MinIO server built with `go install`, with the seed's access key and bucket created through
     the real admin API by `mc`.
@@ -194,6 +195,16 @@ class Settings:
     kafka_sasl_port: int = 0
     kafka_sasl_username: str = "basalt"
     kafka_sasl_password: str = "basalt-secret"
+    # More PLAIN users of that listener (name -> password). PLAIN users live in the broker's static
+    # JAAS config: changing one means restarting the broker (tests of credentials rotated under a
+    # running job do that, keeping the data and ports).
+    kafka_sasl_plain_users: Dict[str, str] = dataclasses.field(default_factory=dict)
+    # The same listener also offers SCRAM-SHA-256 with this user, created when the storage is
+    # formatted (a SCRAM credential lives in the cluster metadata, so the Admin API changes its
+    # password at runtime). librdkafka before 2.6.1 (Debian 12 ships 2.0.2) cannot log in with
+    # SCRAM to Kafka 4 brokers (librdkafka PR #4895), so Basalt's own tests rotate a PLAIN user.
+    kafka_scram_username: str = "basalt-scram"
+    kafka_scram_password: str = "basalt-scram-secret"
     # An SSL listener whose certificate (for 127.0.0.1 / localhost / the advertised host) is signed
     # by a CA that `up` generates once with openssl into <run>/kafka/tls/ca.pem; clients trust it
     # with ssl.ca.location. Port 0: a free port, remembered; -1: no SSL listener.
@@ -500,7 +511,9 @@ class Kafka(Component):
         if self._sasl_port():
             d.update(sasl_bootstrap=self.s.kafka_sasl_bootstrap, sasl_protocol="SASL_PLAINTEXT",
                      sasl_mechanism="PLAIN", sasl_username=self.s.kafka_sasl_username,
-                     sasl_password=self.s.kafka_sasl_password)
+                     sasl_password=self.s.kafka_sasl_password,
+                     scram_mechanism="SCRAM-SHA-256", scram_username=self.s.kafka_scram_username,
+                     scram_password=self.s.kafka_scram_password)
         if self._ssl_port():
             d.update(ssl_bootstrap=self.s.kafka_ssl_bootstrap, ssl_ca_location=str(self.tls_dir / "ca.pem"))
         return d
@@ -613,13 +626,18 @@ class Kafka(Component):
             listeners.append(f"SASL://{s.bind_host}:{self._sasl_port()}")
             advertised.append(f"SASL://{s.kafka_advertised_host}:{self._sasl_port()}")
             protocols.append("SASL:SASL_PLAINTEXT")
-            # PLAIN only on this listener; brokers and the controller keep talking PLAINTEXT.
+            # PLAIN and SCRAM-SHA-256 only on this listener; brokers and the controller keep
+            # talking PLAINTEXT. SCRAM users are in the cluster metadata (see spawn).
             security.update({
-                "listener.name.sasl.sasl.enabled.mechanisms": "PLAIN",
+                "listener.name.sasl.sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-256",
+                "listener.name.sasl.scram-sha-256.sasl.jaas.config":
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;",
                 "listener.name.sasl.plain.sasl.jaas.config":
                     "org.apache.kafka.common.security.plain.PlainLoginModule required "
                     f'username="{s.kafka_sasl_username}" password="{s.kafka_sasl_password}" '
-                    f'user_{s.kafka_sasl_username}="{s.kafka_sasl_password}";',
+                    f'user_{s.kafka_sasl_username}="{s.kafka_sasl_password}"'
+                    + "".join(f' user_{name}="{password}"' for name, password in s.kafka_sasl_plain_users.items())
+                    + ";",
             })
         if self._ssl_port():
             listeners.append(f"SSL://{s.bind_host}:{self._ssl_port()}")
@@ -676,11 +694,17 @@ class Kafka(Component):
         self._write_config()
         if not (self.data_dir / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            scram = []
+            if self._sasl_port():
+                # KRaft keeps SCRAM credentials in the metadata log: the first user is written
+                # at format time; later changes go through the Admin API.
+                scram = ["--add-scram", f"SCRAM-SHA-256=[name={self.s.kafka_scram_username},"
+                                        f"password={self.s.kafka_scram_password}]"]
             _run_logged(self._java_cmd("kafka.tools.StorageTool", "format", "--ignore-formatted",
                                        # `=` form: a random id may start with '-', which
                                        # the tool's parser would read as an option.
                                        f"--cluster-id={cluster_id}", "-c", str(self.config_path),
-                                       heap="256m"),
+                                       *scram, heap="256m"),
                         self.log_path, "kafka storage format", 120)
         self._launch(self._java_cmd("kafka.Kafka", str(self.config_path), heap=self.s.kafka_heap))
 
@@ -922,6 +946,9 @@ class Infra:
                 lines += [f"export BASALT_KAFKA_SASL_BOOTSTRAP={k['sasl_bootstrap']}",
                           f"export BASALT_KAFKA_SASL_USERNAME={k['sasl_username']}",
                           f"export BASALT_KAFKA_SASL_PASSWORD={k['sasl_password']}"]
+                if k.get("scram_username"):
+                    lines += [f"export BASALT_KAFKA_SCRAM_USERNAME={k['scram_username']}",
+                              f"export BASALT_KAFKA_SCRAM_PASSWORD={k['scram_password']}"]
         if "minio" in eps:
             m = eps["minio"]
             lines += [f"export BASALT_S3_ENDPOINT={m['endpoint']}",
@@ -1017,7 +1044,7 @@ gen.py then run verbatim.""")
     p.add_argument("--kafka-seed-port", type=int, default=None,
                    help="extra listener advertised as redpanda:<port> (seed mode: 29092)")
     p.add_argument("--kafka-sasl-port", type=int, default=0,
-                   help="SASL_PLAINTEXT listener (mechanism PLAIN) port (default: a free port, "
+                   help="SASL_PLAINTEXT listener (mechanisms PLAIN and SCRAM-SHA-256) port (default: a free port, "
                         "remembered; -1 turns the listener off)")
     p.add_argument("--kafka-ssl-port", type=int, default=0,
                    help="SSL listener port, certificate signed by a generated test CA (default: a "
@@ -1070,6 +1097,9 @@ def _print_endpoints(eps: Dict[str, dict], run_dir: Path) -> None:
         if "sasl_bootstrap" in k:
             print(f"       SASL_PLAINTEXT/PLAIN {k['sasl_bootstrap']}   user {k['sasl_username']} / "
                   f"{k['sasl_password']}")
+            if k.get("scram_username"):
+                print(f"       SASL_PLAINTEXT/SCRAM-SHA-256 {k['sasl_bootstrap']}   user {k['scram_username']} / "
+                      f"{k['scram_password']}  (a storage formatted before SCRAM was added lacks this user)")
     if "minio" in eps:
         m = eps["minio"]
         print(f"minio  endpoint {m['endpoint']}   console {m['console']}   pid {m['pid']}")

@@ -2,8 +2,8 @@
 reliability.md §1 and §4): transactional topics read with read_committed (control records and
 aborted data leave offsets behind that progress must move past), compacted topics (offset gaps are
 not data loss), records deleted below the job's offset (OFFSET_OUT_OF_RANGE pauses, never skips),
-a topic deleted under a running job, SASL_PLAINTEXT/PLAIN authentication and an SSL listener with a
-test CA. The librdkafka-level
+a topic deleted under a running job, SASL_PLAINTEXT/PLAIN authentication, a password changed under
+a running job and an SSL listener with a test CA. The librdkafka-level
 checks of kafka_consumer_test.cc that need a real broker run here too, against the same broker.
 
 Every test compares the table with what Kafka holds: lost, duplicated and phantom (e.g. aborted)
@@ -367,6 +367,65 @@ def test_sasl_plain_authentication(basalt_cluster, kafka, minio):
                f'"{kafka.sasl_password}")')
     fe.execute("RESUME ROUTINE LOAD FOR quickstart.badpass")
     job = wait_job(fe, "badpass", lambda j: j["State"] == "PAUSED" or stats(j)["loadedRows"] >= 200, 60,
+                   "200 rows loaded after ALTER + RESUME")
+    assert job["State"] == "RUNNING", job
+    assert check_exactly_once(fe, set(range(200))) == (0, 0, 0)
+
+
+def test_password_changed_while_running(basalt_cluster, kafka, minio):
+    """SASL_PLAINTEXT/PLAIN: the job loads; then the user's password changes on the broker while the
+    job is RUNNING (the broker restarts with it: PLAIN users are static, and SCRAM, which changes
+    without a restart, needs librdkafka >= 2.6.1 against Kafka 4). The broker being down is
+    retried; the refused login that follows pauses the job at once with a reason naming the
+    failed authentication and the brokers (no retrying forever, no password anywhere); ALTER with
+    the new password + RESUME loads the rest exactly once."""
+    if not kafka.sasl_bootstrap or not kafka.rotating_username or kafka.infra is None:
+        pytest.skip("needs the SASL listener of a broker the harness started (it is restarted)")
+    fe, cn = basalt_cluster.fe, basalt_cluster.cn
+    topic = quickstart_topic(fe, kafka, minio, "rotate", 2)
+    user, old_password = kafka.rotating_username, kafka.rotating_password
+    new_password = f"rotated-{time.time_ns()}"
+    produce_ids(kafka, topic, 0, 100, 2)
+    fe.execute(job_sql("rotate", f'''"kafka_broker_list" = "{kafka.sasl_bootstrap}", "kafka_topic" = "{topic}",
+        "property.kafka_default_offsets" = "OFFSET_BEGINNING",
+        "property.security.protocol" = "SASL_PLAINTEXT", "property.sasl.mechanism" = "PLAIN",
+        "property.sasl.username" = "{user}", "property.sasl.password" = "{old_password}"'''))
+    job = wait_loaded(fe, "rotate", 100, 60)
+    assert job["State"] == "RUNNING", job
+    assert check_exactly_once(fe, set(range(100))) == (0, 0, 0)
+
+    kafka.set_plain_password(user, new_password)
+    back = time.monotonic()
+    produce_ids(kafka, topic, 100, 100, 2)
+    job = wait_job(fe, "rotate", lambda j: j["State"] != "RUNNING", 90, "a state change after the password changed")
+    paused_after = time.monotonic() - back
+    print(f"job paused {paused_after:.1f}s after the broker came back with the new password")
+    assert job["State"] == "PAUSED", job
+    # The scheduler's probe meets the refusal first (errCode 4, as at CREATE / RESUME); a task
+    # refused mid-batch is a task abort (104, StarRocks' code for a BE that aborts with PAUSE).
+    # Either way the reason is the login, not the restart (the broker being down is retried).
+    reason = job["ReasonOfStateChanged"]
+    assert reason.startswith(("ErrorReason{errCode = 4, msg='", "ErrorReason{errCode = 104, msg='")), reason
+    assert f"authentication with Kafka brokers '{kafka.sasl_bootstrap}' failed" in reason, reason
+    assert "Authentication failed" in reason, reason  # the broker's own words, via librdkafka
+    assert paused_after < 10, f"paused only {paused_after:.1f}s after the broker came back: {job}"
+    shown = json.dumps(job)
+    assert old_password not in shown and new_password not in shown, job
+    assert json.loads(job["CustomProperties"])["sasl.password"] == "******", job
+    # Nothing of the refused batches was loaded, and paused means quiet.
+    assert check_exactly_once(fe, set(range(100))) == (0, 0, 0)
+    aborted = stats(job)["abortedTaskNum"]
+    time.sleep(2.0)
+    job = show_job(fe, "rotate")
+    assert job["State"] == "PAUSED" and stats(job)["abortedTaskNum"] == aborted, job
+    for process in (fe, cn):
+        for path in [process.stdout_path, process.stderr_path, *process.log_dir.glob("*")]:
+            if path.is_file():
+                assert old_password not in path.read_text(errors="replace"), f"{path} shows the password"
+
+    fe.execute(f'ALTER ROUTINE LOAD FOR quickstart.rotate FROM KAFKA ("property.sasl.password" = "{new_password}")')
+    fe.execute("RESUME ROUTINE LOAD FOR quickstart.rotate")
+    job = wait_job(fe, "rotate", lambda j: j["State"] == "PAUSED" or stats(j)["loadedRows"] >= 200, 60,
                    "200 rows loaded after ALTER + RESUME")
     assert job["State"] == "RUNNING", job
     assert check_exactly_once(fe, set(range(200))) == (0, 0, 0)

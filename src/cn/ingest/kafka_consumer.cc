@@ -187,12 +187,17 @@ void DrainErrors(RdKafkaHandle& handle) {
 // librdkafka reports a rejected SASL login or TLS handshake only through the error callback and
 // keeps retrying, so a metadata request just times out; this names the real cause instead. The
 // reason names the broker ("sasl_plaintext://host:port/...") and never the credentials.
+//
+// InvalidArgument, not IOError: Kafka refused the job's own settings (credentials, CA), so a retry
+// with the same properties fails the same way, even when they worked before (a password changed
+// on the broker). Callers pause the job on it until ALTER ROUTINE LOAD fixes the properties,
+// where an IOError (broker down) is retried.
 Status AuthenticationError(RdKafkaHandle& handle, const proto::KafkaSourcePB& source) {
   auto protocol = source.properties().find("security.protocol");
   std::string how = protocol == source.properties().end() ? "plaintext" : protocol->second;
   const char* what = handle.errors->TlsFailed() ? "TLS handshake" : "authentication";
-  return Status::IOError(std::string(what) + " with Kafka brokers '" + source.brokers() + "' failed (security.protocol " +
-                         how + "): " + handle.errors->DescribeAuth());
+  return Status::InvalidArgument(std::string(what) + " with Kafka brokers '" + source.brokers() +
+                                 "' failed (security.protocol " + how + "): " + handle.errors->DescribeAuth());
 }
 
 // The partition ids of the topic, or NotFound / IOError naming the brokers and topic.
@@ -405,7 +410,9 @@ Result<KafkaBatch> RdKafkaBatchSource::ConsumeBatch(const KafkaConsumeLimits& li
       } else if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
                  m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED || m->err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
                  m->err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) {
-        error = Status::IOError("not allowed to read Kafka " + Where(source) + ": " + rd_kafka_message_errstr(m));
+        // Refused credentials or missing ACLs: as persistent as AuthenticationError, hence its code.
+        error = Status::InvalidArgument("not allowed to read Kafka " + Where(source) + ": " +
+                                        rd_kafka_message_errstr(m));
       } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         // Transient (broker restarting, leader moving): librdkafka retries by itself.
         handle_->errors->Record(m->err, rd_kafka_message_errstr(m));

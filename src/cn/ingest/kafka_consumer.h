@@ -35,7 +35,9 @@
 //     batch with a pause_reason naming the partition, the offset and the partition's watermarks
 //     (below the log start: how many offsets were deleted before they were loaded).
 //   - Unknown topic/partition (NotFound), unreachable brokers (IOError), authentication failures
-//     (IOError) are errors naming the brokers and topic, returned within limits.max_ms plus a few
+//     and denied reads (InvalidArgument: Kafka refused the job's credentials, CA or ACLs, so
+//     retrying with the same properties cannot help; the job must pause until they are altered)
+//     are errors naming the brokers and topic, returned within limits.max_ms plus a few
 //     seconds at most. librdkafka reports a rejected SASL login / TLS handshake only through its
 //     error callback and retries forever; metadata requests are therefore made in short slices
 //     with the callback served in between, so "authentication (or: TLS handshake) with Kafka

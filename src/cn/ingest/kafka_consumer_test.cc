@@ -377,7 +377,8 @@ TEST(KafkaRealBrokerTest, SaslPlainAuthentication) {
   auto bad = GetKafkaMeta(request(wrong));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().code(), StatusCode::kIOError) << bad.status();
+  // Not a transient IOError: the job must pause until its credentials are altered.
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument) << bad.status();
   EXPECT_NE(bad.status().message().find("authentication with Kafka brokers '" + std::string(brokers) + "' failed"),
             std::string::npos)
       << bad.status();
@@ -394,6 +395,7 @@ TEST(KafkaRealBrokerTest, SaslPlainAuthentication) {
   Consumed consumed;
   auto batch = Consume(task, {.max_ms = 10000}, &consumed);
   ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.status().code(), StatusCode::kInvalidArgument) << batch.status();
   EXPECT_NE(batch.status().message().find("authentication with Kafka brokers"), std::string::npos) << batch.status();
   EXPECT_EQ(batch.status().message().find(wrong), std::string::npos) << batch.status();
 }

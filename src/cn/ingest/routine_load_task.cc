@@ -308,7 +308,23 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   task_source.end_offsets.assign(request.end_offsets().begin(), request.end_offsets().end());
   task_source.default_group_id = "basalt_" + std::to_string(request.job_id()) + "_" + request.task_id();
   if (!deps.make_source) return Status::Internal("routine load without a Kafka source factory");
-  ASSIGN_OR_RETURN(std::unique_ptr<KafkaBatchSource> source, deps.make_source(task_source));
+  // InvalidArgument from the source: Kafka refused the job's settings (an invalid property,
+  // credentials the broker rejects, e.g. a password changed while the job ran). Every retry would
+  // fail the same way, so the FE is asked to pause the job (StarRocks' BE aborts such tasks with a
+  // "PAUSE:" reason); other errors (broker down) abort the task and it is retried.
+  auto pause_on_refusal = [&](const Status& status) -> Result<proto::RoutineLoadTaskResponse> {
+    if (status.code() != StatusCode::kInvalidArgument) return status;
+    proto::RoutineLoadTaskResponse response;
+    response.mutable_status()->set_code(static_cast<int32_t>(StatusCode::kInvalidArgument));
+    response.mutable_status()->set_message(status.message());
+    response.set_pause_reason(status.message());
+    response.set_execute_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start).count());
+    return response;
+  };
+  Result<std::unique_ptr<KafkaBatchSource>> made = deps.make_source(task_source);
+  if (!made.ok()) return pause_on_refusal(made.status());
+  std::unique_ptr<KafkaBatchSource> source = std::move(made).value();
   KafkaConsumeLimits limits;
   limits.max_messages = request.max_batch_rows();
   limits.max_bytes = request.max_batch_bytes();
@@ -316,16 +332,19 @@ Result<proto::RoutineLoadTaskResponse> RunRoutineLoadTask(const proto::RoutineLo
   const int64_t max_rows = request.max_batch_rows();
   TabletSink sink(request, deps, bounds, parser.get());
   Status write_status;
-  ASSIGN_OR_RETURN(KafkaBatch batch, source->ConsumeBatch(limits, [&](const KafkaMessage& m) {
-                     parser->Parse(m.payload);
-                     if (parser->buffered_rows() >= kRowsPerChunk) {
-                       write_status = sink.Write(parser->TakeRows());
-                       if (!write_status.ok()) return false;
-                     }
-                     return max_rows <= 0 || parser->total_rows() < max_rows;
-                   }));
+  Result<KafkaBatch> consumed = source->ConsumeBatch(limits, [&](const KafkaMessage& m) {
+    parser->Parse(m.payload);
+    if (parser->buffered_rows() >= kRowsPerChunk) {
+      write_status = sink.Write(parser->TakeRows());
+      if (!write_status.ok()) return false;
+    }
+    return max_rows <= 0 || parser->total_rows() < max_rows;
+  });
   source.reset();
   RETURN_IF_ERROR(write_status);
+  // Segments already streamed for a refused batch are never committed (as for pause_reason below).
+  if (!consumed.ok()) return pause_on_refusal(consumed.status());
+  KafkaBatch batch = std::move(consumed).value();
 
   proto::RoutineLoadTaskResponse response;
   for (auto& p : batch.progress) *response.add_progress() = std::move(p);

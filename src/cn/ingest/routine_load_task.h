@@ -23,7 +23,9 @@
 //
 // A batch with no loadable row writes nothing but still reports progress, so the FE can move the
 // offsets past all-error or control-record-only batches. When the source asks to pause (e.g.
-// OFFSET_OUT_OF_RANGE) the response carries pause_reason, a non-OK status and no tablets: segments
+// OFFSET_OUT_OF_RANGE) or refuses the job's Kafka settings (InvalidArgument from making or
+// consuming it: an invalid property, credentials the broker rejects, denied ACLs, which no retry
+// fixes) the response carries pause_reason, a non-OK status and no tablets: segments
 // already streamed for the batch are never committed (the FE aborts the txn; its data prefix is
 // garbage for GC, like a task that crashed mid-write).
 //
@@ -35,7 +37,8 @@
 // is reported when a line was written.
 //
 // Errors (returned, for the service to put into CnRpcStatus): InvalidArgument for a bad request,
-// the source's errors (NotFound / IOError naming brokers and topic), store errors from writing.
+// the source's other errors (NotFound / IOError naming brokers and topic), store errors from
+// writing.
 //
 // Thread-safety: a pure function of its arguments; tasks may run concurrently.
 #pragma once

@@ -28,6 +28,7 @@ struct FakeTopic {
   // defaults to last offset + 1.
   std::map<int32_t, int64_t> end_offset;
   std::string pause_reason;
+  Status error;  // Returned by ConsumeBatch (after the messages) when set.
   int batches = 0;
 };
 
@@ -63,6 +64,7 @@ class FakeSource final : public KafkaBatchSource {
       if (at_end && !stop && end != topic_->end_offset.end()) progress.set_next_offset(end->second);
       batch.progress.push_back(progress);
     }
+    if (!topic_->error.ok()) return topic_->error;
     batch.pause_reason = topic_->pause_reason;
     batch.stop_reason = stop ? "rows" : "eof";
     return batch;
@@ -276,6 +278,43 @@ TEST(RoutineLoadTaskTest, PauseReasonWritesNothing) {
   EXPECT_EQ(response->pause_reason(), h.topic.pause_reason);
   EXPECT_EQ(response->tablets_size(), 0);
   EXPECT_EQ(h.store->object_count(), 0u);
+}
+
+// Kafka refusing the job's settings (InvalidArgument: credentials rejected, e.g. a password changed
+// while the job ran, or an invalid property) asks the FE to pause, whether the refusal comes while
+// consuming (after messages were streamed) or when the consumer is made; a broker that is down
+// (IOError) stays an error, so the task is retried.
+TEST(RoutineLoadTaskTest, RefusedKafkaSettingsAskToPause) {
+  const std::string refused =
+      "authentication with Kafka brokers 'k:9093' failed (security.protocol SASL_PLAINTEXT): SASL authentication error";
+  {
+    Harness h;
+    h.topic.messages[0] = {{5, Event(1, 1)}};
+    h.topic.error = Status::InvalidArgument(refused);
+    auto response = RunRoutineLoadTask(SeedRequest(), h.deps);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status().code(), static_cast<int32_t>(StatusCode::kInvalidArgument));
+    EXPECT_EQ(response->pause_reason(), refused);
+    EXPECT_EQ(response->tablets_size(), 0);
+    EXPECT_EQ(response->total_rows(), 0);
+  }
+  {
+    Harness h;
+    h.deps.make_source = [&](const KafkaTaskSource&) -> Result<std::unique_ptr<KafkaBatchSource>> {
+      return Status::InvalidArgument("invalid Kafka property 'sasl.mechanism'");
+    };
+    auto response = RunRoutineLoadTask(SeedRequest(), h.deps);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->pause_reason(), "invalid Kafka property 'sasl.mechanism'");
+    EXPECT_EQ(h.store->object_count(), 0u);
+  }
+  {
+    Harness h;
+    h.topic.error = Status::IOError("no data from Kafka topic 'clicks' on Kafka brokers 'k:9092' within 1000 ms");
+    auto response = RunRoutineLoadTask(SeedRequest(), h.deps);
+    ASSERT_FALSE(response.ok());
+    EXPECT_EQ(response.status().code(), StatusCode::kIOError) << response.status();
+  }
 }
 
 TEST(RoutineLoadTaskTest, MaxBatchRowsCountsParsedRows) {

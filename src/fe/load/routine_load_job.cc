@@ -317,6 +317,7 @@ Status ApplySourceProperties(const std::vector<std::pair<std::string, std::strin
     } else if (key.rfind("property.", 0) == 0 && key.size() > 9) {
       std::string name = raw_key.substr(9);
       if (name == "kafka_default_offsets") RETURN_IF_ERROR(ParseOffset("property.kafka_default_offsets", value).status());
+      if (name == "group.id") job->set_group_id_generated(false);
       (*job->mutable_custom_properties())[name] = value;
     } else {
       return Invalid(raw_key + " is invalid kafka property");
@@ -350,6 +351,9 @@ Status ApplySourceProperties(const std::vector<std::pair<std::string, std::strin
       job->set_partitions_explicit(true);
       job->clear_kafka_partitions();
       for (int32_t p : partitions) job->add_kafka_partitions(p);
+      // next_offsets moves with every commit; SHOW CREATE ROUTINE LOAD prints what was written.
+      job->clear_written_offsets();
+      for (size_t i = 0; i < offsets.size(); ++i) (*job->mutable_written_offsets())[partitions[i]] = offsets[i];
     }
     for (size_t i = 0; i < partitions.size(); ++i) {
       if (creating || i < offsets.size()) {
@@ -373,6 +377,48 @@ std::string JsonObject(const std::vector<std::pair<std::string, std::string>>& f
   }
   out += '}';
   return out;
+}
+
+// Custom properties whose values are never shown (StarRocks masks keys naming a password or a
+// secret, e.g. sasl.password, ssl.key.password).
+bool IsSecretProperty(const std::string& key) {
+  std::string lower = Lower(key);
+  return lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos;
+}
+
+// A double-quoted SQL string literal the lexer reads back as `s` (backslash escapes).
+std::string SqlQuote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\0': out += "\\0"; break;
+      case '\b': out += "\\b"; break;
+      case '\x1a': out += "\\Z"; break;
+      default: out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// A backquoted identifier (a doubled backquote inside).
+std::string SqlIdentifier(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  out += '`';
+  return out;
+}
+
+std::string OffsetText(int64_t offset) {
+  return offset == kOffsetBeginning ? "OFFSET_BEGINNING" : offset == kOffsetEnd ? "OFFSET_END" : std::to_string(offset);
 }
 
 std::string Prop(const proto::RoutineLoadJobMeta& job, const std::string& key, const std::string& fallback = "") {
@@ -466,7 +512,10 @@ Result<proto::RoutineLoadJobMeta> BuildRoutineLoadJob(const sql::RoutineLoadStmt
   if (p["format"] == "csv" && !p["jsonpaths"].empty()) return Invalid("jsonpaths is only valid with format json");
   RETURN_IF_ERROR(ApplySourceProperties(stmt.source_properties, /*creating=*/true, &job));
   auto& custom = *job.mutable_custom_properties();
-  if (!custom.count("group.id")) custom["group.id"] = job.name() + "_" + NewUuid();
+  if (!custom.count("group.id")) {
+    custom["group.id"] = job.name() + "_" + NewUuid();
+    job.set_group_id_generated(true);  // SHOW CREATE ROUTINE LOAD leaves it out, as StarRocks does.
+  }
   job.mutable_statistics()->set_task_execute_ms(1);  // StarRocks starts the counter at 1.
   return job;
 }
@@ -686,11 +735,7 @@ std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineL
   std::vector<std::pair<std::string, std::string>> custom;
   // Protobuf maps iterate in no particular order; show keys sorted so output is stable.
   std::map<std::string, std::string> sorted_custom(job.custom_properties().begin(), job.custom_properties().end());
-  for (const auto& [k, v] : sorted_custom) {
-    std::string lower = Lower(k);
-    bool secret = lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos;
-    custom.emplace_back(k, secret ? "******" : v);
-  }
+  for (const auto& [k, v] : sorted_custom) custom.emplace_back(k, IsSecretProperty(k) ? "******" : v);
   std::vector<std::pair<std::string, std::string>> timestamps;
   std::map<int32_t, int64_t> sorted_ts(job.timestamp_progress().begin(), job.timestamp_progress().end());
   for (const auto& [p, ts] : sorted_ts) timestamps.emplace_back(std::to_string(p), std::to_string(ts));
@@ -726,6 +771,96 @@ std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineL
           tracking,
           runtime.other_msg,
           JsonObject(latest, true)};
+}
+
+std::string ShowCreateRoutineLoadText(const proto::RoutineLoadJobMeta& job) {
+  std::string sql = "CREATE ROUTINE LOAD " + SqlIdentifier(job.db()) + "." + SqlIdentifier(job.name()) + " ON " +
+                    SqlIdentifier(job.table());
+  // Load properties, only those written (the stored fields are empty otherwise), comma separated.
+  std::vector<std::string> load;
+  if (!job.column_separator().empty()) load.push_back("COLUMNS TERMINATED BY " + SqlQuote(job.column_separator()));
+  if (!job.row_delimiter().empty()) load.push_back("ROWS TERMINATED BY " + SqlQuote(job.row_delimiter()));
+  if (job.columns_size() > 0) {
+    std::string columns = "COLUMNS (";
+    for (int i = 0; i < job.columns_size(); ++i) columns += (i ? ", " : "") + job.columns(i);
+    load.push_back(columns + ")");
+  }
+  if (!job.where_text().empty()) load.push_back("WHERE " + job.where_text());
+  if (job.partitions_size() > 0) {
+    std::string partitions = "PARTITION (";
+    for (int i = 0; i < job.partitions_size(); ++i) partitions += (i ? ", " : "") + SqlIdentifier(job.partitions(i));
+    load.push_back(partitions + ")");
+  }
+  for (size_t i = 0; i < load.size(); ++i) sql += "\n" + load[i] + (i + 1 < load.size() ? "," : "");
+
+  // Job properties under the names CREATE takes, in StarRocks' jobPropertiesToSql order. The ones
+  // Basalt stores only when written (and shows only when set) are printed only when set, so the
+  // statement recreates exactly this job's properties.
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"desired_concurrent_number", Prop(job, "desireTaskConcurrentNum")},
+      {"max_error_number", Prop(job, "maxErrorNum", "0")},
+      {"max_filter_ratio", Prop(job, "maxFilterRatio", "1.0")},
+      {"max_batch_interval", Prop(job, "maxBatchIntervalS")},
+  };
+  if (!Prop(job, "maxBatchIntervalMs").empty()) {
+    props.emplace_back("max_batch_interval_ms", Prop(job, "maxBatchIntervalMs"));
+  }
+  props.insert(props.end(), {
+                                {"max_batch_rows", Prop(job, "maxBatchRows")},
+                                {"task_consume_second", Prop(job, "taskConsumeSecond")},
+                                {"task_timeout_second", Prop(job, "taskTimeoutSecond")},
+                                {"format", Prop(job, "format")},
+                                {"jsonpaths", Prop(job, "jsonpaths")},
+                                {"strip_outer_array", Prop(job, "strip_outer_array", "false")},
+                                {"json_root", Prop(job, "json_root")},
+                                {"strict_mode", Prop(job, "strict_mode", "false")},
+                            });
+  if (!Prop(job, "pause_on_fatal_parse_error").empty()) {
+    props.emplace_back("pause_on_fatal_parse_error", Prop(job, "pause_on_fatal_parse_error"));
+  }
+  props.emplace_back("timezone", Prop(job, "timezone"));
+  props.emplace_back("partial_update", Prop(job, "partial_update", "false"));
+  for (const char* key : {"merge_condition", "trim_space", "enclose", "escape"}) {
+    if (!Prop(job, key).empty()) props.emplace_back(key, Prop(job, key));
+  }
+  props.emplace_back("log_rejected_record_num", Prop(job, "log_rejected_record_num", "0"));
+  if (!Prop(job, "warehouse").empty()) props.emplace_back("warehouse", Prop(job, "warehouse"));
+  auto block = [](const std::vector<std::pair<std::string, std::string>>& kv) {
+    std::string out = "(\n";
+    for (size_t i = 0; i < kv.size(); ++i) {
+      out += SqlQuote(kv[i].first) + " = " + SqlQuote(kv[i].second) + (i + 1 < kv.size() ? ",\n" : "\n");
+    }
+    return out + ")";
+  };
+  sql += "\nPROPERTIES\n" + block(props);
+
+  // Data source. kafka_partitions / kafka_offsets as written: a job that discovers its partitions
+  // is recreated discovering them (StarRocks pins the current list here, which would turn
+  // discovery off), and offsets as written rather than the progress, so the statement recreates
+  // the definition, not a continuation (ALTER ... FROM KAFKA moves the offsets of a copy).
+  std::vector<std::pair<std::string, std::string>> source = {{"kafka_broker_list", job.brokers()},
+                                                             {"kafka_topic", job.topic()}};
+  if (job.partitions_explicit()) {
+    std::string partitions, offsets;
+    bool all_offsets = true;
+    for (int i = 0; i < job.kafka_partitions_size(); ++i) {
+      int32_t p = job.kafka_partitions(i);
+      partitions += (i ? "," : "") + std::to_string(p);
+      auto written = job.written_offsets().find(p);
+      all_offsets = all_offsets && written != job.written_offsets().end();
+      if (written != job.written_offsets().end()) offsets += (i ? "," : "") + OffsetText(written->second);
+    }
+    source.emplace_back("kafka_partitions", partitions);
+    if (all_offsets && !job.written_offsets().empty()) source.emplace_back("kafka_offsets", offsets);
+  }
+  std::map<std::string, std::string> custom(job.custom_properties().begin(), job.custom_properties().end());
+  for (const auto& [k, v] : custom) {
+    // The group.id Basalt made up at CREATE would tie a copy to this job's consumer group.
+    if (k == "group.id" && job.group_id_generated()) continue;
+    source.emplace_back("property." + k, IsSecretProperty(k) ? "******" : v);
+  }
+  sql += "\nFROM KAFKA\n" + block(source) + ";";
+  return sql;
 }
 
 const std::vector<std::string>& RoutineLoadJobsTableColumns() {

@@ -94,6 +94,15 @@ const std::vector<std::string>& ShowRoutineLoadColumns();
 // RUNNING job whose substate is unstable.
 std::vector<std::optional<std::string>> ShowRoutineLoadRow(const proto::RoutineLoadJobMeta& job,
                                                            const RoutineLoadRuntime& runtime);
+// SHOW CREATE ROUTINE LOAD's Create Job: a CREATE ROUTINE LOAD statement that makes an equivalent
+// job (StarRocks' jobPropertiesToSql / dataSourcePropertiesToSql layout: `"key" = "value"` lines).
+// Load properties as written; every job property under the name CREATE takes (those Basalt stores
+// only when written, only when set); kafka_partitions / kafka_offsets as written at CREATE (not
+// the progress; a job that discovers its partitions is not pinned to the current ones); custom
+// properties with secrets masked as SHOW ROUTINE LOAD masks them and without the group.id CREATE
+// made up. Names are backquoted; ends with ';'.
+std::string ShowCreateRoutineLoadText(const proto::RoutineLoadJobMeta& job);
+
 // information_schema.routine_load_jobs' columns, in order: SHOW ROUTINE LOAD's in snake case
 // (Statistic as STATISTICS, ReasonOfStateChanged as REASONS_OF_STATE_CHANGED) plus OFFSET_LAG,
 // ordered as StarRocks orders them.

@@ -216,6 +216,115 @@ TEST(RoutineLoadJobTest, SecretsAreMaskedAndAlterNeedsPause) {
   EXPECT_FALSE(AlterRoutineLoadJob(*(*unknown_partition)->routine_load, Table(), &*job).ok());
 }
 
+TEST(RoutineLoadJobTest, ShowCreatePrintsTheSeedStatement) {
+  auto job = Build(kSeedCreate);
+  ASSERT_TRUE(job.ok()) << job.status();
+  // The generated group.id is left out; the offsets are the written ones, not the progress.
+  (*job->mutable_next_offsets())[0] = 42;
+  EXPECT_EQ(ShowCreateRoutineLoadText(*job), R"(CREATE ROUTINE LOAD `quickstart`.`clicks` ON `site_clicks`
+PROPERTIES
+(
+"desired_concurrent_number" = "5",
+"max_error_number" = "0",
+"max_filter_ratio" = "1.0",
+"max_batch_interval" = "10",
+"max_batch_rows" = "200000",
+"task_consume_second" = "15",
+"task_timeout_second" = "60",
+"format" = "json",
+"jsonpaths" = "[\"$.uid\",\"$.site\",\"$.vtime\"]",
+"strip_outer_array" = "false",
+"json_root" = "",
+"strict_mode" = "false",
+"timezone" = "Etc/UTC",
+"partial_update" = "false",
+"log_rejected_record_num" = "0"
+)
+FROM KAFKA
+(
+"kafka_broker_list" = "redpanda:29092",
+"kafka_topic" = "test2",
+"kafka_partitions" = "0",
+"kafka_offsets" = "OFFSET_BEGINNING"
+);)");
+}
+
+// Running the printed statement (under another name) makes the same job: every load, job and
+// data source property, with secrets masked and the generated group.id left to the new job.
+TEST(RoutineLoadJobTest, ShowCreateRoundTrips) {
+  const std::string create =
+      "CREATE ROUTINE LOAD quickstart.`my job` ON site_clicks "
+      "COLUMNS TERMINATED BY '|', ROWS TERMINATED BY '\\r\\n', "
+      "COLUMNS (uid, tmp, site = concat('s\"', tmp), vtime = uid * 2), WHERE uid > 1 AND site <> '\\\\', "
+      "PARTITION (site_clicks) "
+      "PROPERTIES (\"desired_concurrent_number\" = \"2\", \"max_batch_interval_ms\" = \"200\", "
+      "\"strict_mode\" = \"true\", \"timezone\" = \"+8:00\", \"enclose\" = \"\\\"\", \"escape\" = \"\\\\\", "
+      "\"trim_space\" = \"true\", \"max_filter_ratio\" = \"0.5\", \"task_consume_second\" = \"5\", "
+      "\"max_error_number\" = \"7\", \"log_rejected_record_num\" = \"-1\", \"pause_on_fatal_parse_error\" = \"true\") "
+      "FROM KAFKA (\"kafka_broker_list\" = \"k1:9092, k2:9092\", \"kafka_topic\" = \"clicks\", "
+      "\"kafka_partitions\" = \"0,1,2\", \"kafka_offsets\" = \"OFFSET_BEGINNING,OFFSET_END,42\", "
+      "\"property.sasl.password\" = \"hunter2\", \"property.client.id\" = \"c\\\"q\", "
+      "\"property.kafka_default_offsets\" = \"OFFSET_BEGINNING\")";
+  auto job = Build(create);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_TRUE(job->group_id_generated());
+  std::string text = ShowCreateRoutineLoadText(*job);
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"property.sasl.password\" = \"******\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("group.id"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("CREATE ROUTINE LOAD `quickstart`.`my job` ON `site_clicks`\n"
+                       "COLUMNS TERMINATED BY \"|\",\n",
+                       0),
+            0u)
+      << text;
+
+  const std::string renamed_text = "CREATE ROUTINE LOAD `quickstart`.`copy`" + text.substr(text.find(" ON "));
+  auto copy = Build(renamed_text);
+  ASSERT_TRUE(copy.ok()) << copy.status() << "\n" << renamed_text;
+  EXPECT_EQ(copy->name(), "copy");
+  // Everything but the name, the group.id and the masked secret is the same.
+  proto::RoutineLoadJobMeta expected = *job;
+  expected.set_name("copy");
+  (*expected.mutable_custom_properties())["sasl.password"] = "******";
+  (*expected.mutable_custom_properties())["group.id"] = copy->custom_properties().at("group.id");
+  EXPECT_NE(copy->custom_properties().at("group.id"), job->custom_properties().at("group.id"));
+  EXPECT_EQ(copy->DebugString(), expected.DebugString());
+  // And it prints the same statement (under its own name).
+  EXPECT_EQ(ShowCreateRoutineLoadText(*copy), renamed_text);
+
+  // Progress does not change the statement.
+  (*job->mutable_next_offsets())[1] = 1000;
+  EXPECT_EQ(ShowCreateRoutineLoadText(*job), text);
+}
+
+TEST(RoutineLoadJobTest, ShowCreateKeepsWrittenGroupIdAndDiscovery) {
+  auto job = Build("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:1\", \"kafka_topic\" = \"t\", "
+                   "\"property.group.id\" = \"mine\")");
+  ASSERT_TRUE(job.ok()) << job.status();
+  EXPECT_FALSE(job->group_id_generated());
+  // Partitions found by discovery are not pinned: the copy discovers them too.
+  job->add_kafka_partitions(0);
+  job->add_kafka_partitions(1);
+  std::string text = ShowCreateRoutineLoadText(*job);
+  EXPECT_NE(text.find("\"property.group.id\" = \"mine\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("kafka_partitions"), std::string::npos) << text;
+  EXPECT_EQ(text.find("kafka_offsets"), std::string::npos) << text;
+
+  // A group.id given later by ALTER is the user's too.
+  auto generated = Build("CREATE ROUTINE LOAD j ON t FROM KAFKA (\"kafka_broker_list\" = \"b:1\", "
+                         "\"kafka_topic\" = \"t\", \"kafka_partitions\" = \"3\")");
+  ASSERT_TRUE(generated.ok()) << generated.status();
+  EXPECT_EQ(ShowCreateRoutineLoadText(*generated).find("group.id"), std::string::npos);
+  // Partitions without written offsets: no kafka_offsets (the copy starts where this one did).
+  EXPECT_NE(ShowCreateRoutineLoadText(*generated).find("\"kafka_partitions\" = \"3\"\n"), std::string::npos);
+  EXPECT_EQ(ShowCreateRoutineLoadText(*generated).find("kafka_offsets"), std::string::npos);
+  generated->set_state("PAUSED");
+  auto alter = sql::ParseStatement("ALTER ROUTINE LOAD FOR j FROM KAFKA (\"property.group.id\" = \"g2\")");
+  ASSERT_TRUE(alter.ok());
+  ASSERT_TRUE(AlterRoutineLoadJob(*(*alter)->routine_load, Table(), &*generated).ok());
+  EXPECT_NE(ShowCreateRoutineLoadText(*generated).find("\"property.group.id\" = \"g2\""), std::string::npos);
+}
+
 // COLUMNS with derived columns and WHERE, bound with the real binder as the executor does.
 class LoadExprTest : public testing::Test {
  protected:

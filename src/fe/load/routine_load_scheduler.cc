@@ -585,10 +585,14 @@ void RoutineLoadScheduler::RunTask(int64_t job_id, std::shared_ptr<Slot> slot) {
   auto meta = nodes_->client()->GetKafkaMeta(node->host, node->be_port, meta_request,
                                              options_.kafka_timeout + std::chrono::seconds(5));
   Status meta_status = meta.ok() ? FromCnStatus(meta->status(), *node) : meta.status();
-  if (meta.ok() && meta_status.code() == StatusCode::kNotFound) {
+  if (meta.ok() &&
+      (meta_status.code() == StatusCode::kNotFound || meta_status.code() == StatusCode::kInvalidArgument)) {
     // The compute node reached Kafka, which says the topic (or one of the job's partitions) is
-    // gone, e.g. deleted while the job ran. Retrying would spin forever: pause, as failing to
-    // fetch the partitions does before the job runs (shared spec §3.5).
+    // gone, e.g. deleted while the job ran, or refuses the job's settings (InvalidArgument: the
+    // credentials were rejected, e.g. the password changed on the broker while the job ran).
+    // Retrying would spin forever: pause at once, as failing to fetch the partitions does before
+    // the job runs (shared spec §3.5), with the same code and text a wrong password shows at
+    // CREATE / RESUME.
     PauseJob(job_id, "RUNNING", kErrPartitions, FetchPartitionsError(meta_status.message()));
     LOG(WARNING) << "routine load " << job->db() << "." << job->name() << " paused: " << meta_status.message();
     return finish(std::chrono::milliseconds(0), "");

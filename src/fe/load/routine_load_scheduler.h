@@ -19,7 +19,11 @@
 // from their text (and pauses the job when they no longer bind).
 // A task: read the job's next offsets for its partitions; skip (and wait max_batch_interval) when
 // the high watermarks say there is nothing new; begin a transaction; ask a compute node to consume,
-// parse and write; then commit with the new offsets in the same journal entry. The commit is
+// parse and write; then commit with the new offsets in the same journal entry. Kafka refusing the
+// job mid-run pauses it at once instead of retrying: the watermark probe failing with NotFound
+// (topic gone) or InvalidArgument (credentials rejected, e.g. a password changed on the broker)
+// pauses with PARTITIONS_ERR, as at CREATE / RESUME; a task the CN answers with a pause_reason
+// (offset out of range, Kafka settings refused while consuming) pauses with TASKS_ABORT_ERR. The commit is
 // fenced (TransactionManager::Commit's fence, under the journal lock): the job must still be
 // RUNNING and its offsets for those partitions must still equal the ones the task started from,
 // so a stale, duplicated or timed-out task can never publish, and an offset can never be applied

@@ -944,6 +944,10 @@ Result<QueryResult> Executor::ExecuteShow(const sql::ShowStmt& show) {
       }
       return result;
     }
+    case ShowKind::kCreateRoutineLoad: {
+      ASSIGN_OR_RETURN(TextResultBuilder b, ShowCreateRoutineLoad(show));
+      return b.Build();
+    }
     case ShowKind::kRoutineLoadTask: {
       ASSIGN_OR_RETURN(TextResultBuilder b, ShowRoutineLoadTask(show));
       ASSIGN_OR_RETURN(QueryResult result, finish(b));

@@ -46,6 +46,8 @@ class Executor {
   // listing has a leading JobName column for the WHERE to match (dropped by the caller).
   Result<TextResultBuilder> ShowRoutineLoad(const sql::ShowStmt& show);
   Result<TextResultBuilder> ShowRoutineLoadTask(const sql::ShowStmt& show);
+  // SHOW CREATE ROUTINE LOAD [db.]job: Job, Create Job.
+  Result<TextResultBuilder> ShowCreateRoutineLoad(const sql::ShowStmt& show);
   // Reads every visible row of a user table through a compute node (table_scan.cc).
   Status ScanUserTable(const proto::TableMeta& table, std::vector<ResultColumn>* columns, Chunk* rows);
   // The database a statement names (or the current one); 1046 / 1049 when there is none.

@@ -1,6 +1,7 @@
 // Routine load statements (shared spec starrocks_surface.md §3.2-3.4): CREATE / ALTER / PAUSE /
 // RESUME / STOP ROUTINE LOAD change the journaled job; SHOW [ALL] ROUTINE LOAD and SHOW ROUTINE
-// LOAD TASK read the job plus what the scheduler knows at runtime.
+// LOAD TASK read the job plus what the scheduler knows at runtime; SHOW CREATE ROUTINE LOAD
+// prints the statement that makes the job.
 #include <algorithm>
 
 #include "common/logging.h"
@@ -231,6 +232,17 @@ Result<TextResultBuilder> Executor::ShowRoutineLoad(const sql::ShowStmt& show) {
   // LIMIT applies after WHERE, so ExecuteShow cuts the filtered result.
   TextResultBuilder b(ShowRoutineLoadColumns());
   for (Shown& s : shown) b.AddRow(std::move(s.row));
+  return b;
+}
+
+Result<TextResultBuilder> Executor::ShowCreateRoutineLoad(const sql::ShowStmt& show) {
+  ASSIGN_OR_RETURN(std::string db, ResolveUserDatabase(show.table.db));
+  // Stopped and cancelled jobs too (StarRocks looks in the history as well): their statement is
+  // how one recreates them.
+  auto job = fe_->catalog->FindRoutineLoadJob(db, show.table.table);
+  if (!job) return NoSuchJob(db, show.table.table);
+  TextResultBuilder b({"Job", "Create Job"});
+  b.AddRow({job->name(), ShowCreateRoutineLoadText(*job)});
   return b;
 }
 

@@ -164,6 +164,7 @@ enum class ShowKind : uint8_t {
   kStorageVolumes,
   kRoutineLoad,      // SHOW [ALL] ROUTINE LOAD [FOR [db.]job] [FROM db] [WHERE ...]
   kRoutineLoadTask,  // SHOW ROUTINE LOAD TASK [FROM db] WHERE JobName = "job"
+  kCreateRoutineLoad,  // SHOW CREATE ROUTINE LOAD [db.]job (the job in `table`)
 };
 
 struct ShowStmt {

@@ -762,8 +762,13 @@ class Parser {
       } else if (AcceptWord("TABLE")) {
         show->kind = ShowKind::kCreateTable;
         ASSIGN_OR_RETURN(show->table, QualifiedTableName());
+      } else if (IsWord("ROUTINE") && IsWord("LOAD", 1)) {
+        Advance();
+        Advance();
+        show->kind = ShowKind::kCreateRoutineLoad;
+        ASSIGN_OR_RETURN(show->table, QualifiedTableName());
       } else {
-        return Unexpected("DATABASE or TABLE");
+        return Unexpected("DATABASE, TABLE or ROUTINE LOAD");
       }
     } else if (AcceptWord("CHARSET") || (IsWord("CHARACTER") && IsWord("SET", 1))) {
       if (IsWord("SET")) Advance();

@@ -385,6 +385,18 @@ TEST(ParserTest, RoutineLoadStatements) {
   ASSERT_TRUE(limit_offset);
   EXPECT_EQ(limit_offset->show->limit, 4);
   EXPECT_EQ(limit_offset->show->offset, 1);
+  auto show_create = Parse("SHOW CREATE ROUTINE LOAD quickstart.clicks");
+  ASSERT_TRUE(show_create);
+  EXPECT_EQ(show_create->show->kind, ShowKind::kCreateRoutineLoad);
+  EXPECT_EQ(show_create->show->table.db, "quickstart");
+  EXPECT_EQ(show_create->show->table.table, "clicks");
+  auto show_create_here = Parse("show create routine load `my job`");
+  ASSERT_TRUE(show_create_here);
+  EXPECT_EQ(show_create_here->show->kind, ShowKind::kCreateRoutineLoad);
+  EXPECT_TRUE(show_create_here->show->table.db.empty());
+  EXPECT_EQ(show_create_here->show->table.table, "my job");
+  EXPECT_FALSE(ParseStatement("SHOW CREATE ROUTINE LOAD").ok());
+  EXPECT_FALSE(ParseStatement("SHOW CREATE ROUTINE clicks").ok());
   auto tasks = Parse("SHOW ROUTINE LOAD TASK FROM quickstart WHERE JobName = \"clicks\"");
   ASSERT_TRUE(tasks);
   EXPECT_EQ(tasks->show->kind, ShowKind::kRoutineLoadTask);

@@ -20,6 +20,9 @@ from .util import REPO_ROOT, free_port, wait_until
 import basalt_infra  # made importable by .util
 
 DEFAULT_RUN_DIR = REPO_ROOT / "run" / "e2e"
+# The SASL listener's second PLAIN user (KafkaService.rotating_username) and its first password.
+ROTATING_USER = "basalt-rotating"
+ROTATING_PASSWORD = "rotating-secret-1"
 
 
 def run_dir() -> Path:
@@ -38,6 +41,10 @@ class KafkaService:
     sasl_bootstrap: str = ""
     sasl_username: str = ""
     sasl_password: str = ""
+    # A second PLAIN user of the same listener, for tests that change its password under a running
+    # job (set_plain_password); empty with an external Kafka (it cannot be restarted from here).
+    rotating_username: str = ""
+    rotating_password: str = ""
     # The SSL listener and the CA file (PEM) that signed its certificate; empty when there is none
     # (external Kafka without BASALT_E2E_KAFKA_SSL_BOOTSTRAP / _SSL_CA_LOCATION).
     ssl_bootstrap: str = ""
@@ -46,6 +53,22 @@ class KafkaService:
     def admin(self, **kw):
         from kafka import KafkaAdminClient
         return KafkaAdminClient(bootstrap_servers=self.bootstrap, client_id="basalt-e2e", **kw)
+
+    def set_plain_password(self, username: str, password: str) -> None:
+        """Changes the password of a PLAIN user of the SASL listener (rotating_username). PLAIN
+        users are in the broker's static JAAS config, so the broker restarts with the new one:
+        same ports, topics and data; clients see it down for a few seconds, then new logins need
+        `password`. (SCRAM would change it without a restart, but librdkafka before 2.6.1 cannot
+        log in to Kafka 4 with SCRAM.)"""
+        assert self.infra is not None, "only a broker this harness started can be restarted"
+        self.infra.s.kafka_sasl_plain_users[username] = password
+        self.infra.down()
+        try:
+            self.infra.up()
+        except basalt_infra.InfraError as exc:
+            raise RuntimeError(f"could not restart Kafka: {exc}") from None
+        if username == self.rotating_username:
+            self.rotating_password = password
 
     def create_topic(self, name: str, partitions: int = 1, timeout: float = 30.0,
                      configs: Optional[dict] = None) -> None:
@@ -135,6 +158,7 @@ def start_kafka(partitions: int = 1, auto_create_topics: bool = False,
     s = basalt_infra.Settings(run_dir=run_dir(), health_timeout=timeout,
                               kafka_port=free_port(), kafka_controller_port=free_port(),
                               kafka_sasl_port=free_port(), kafka_ssl_port=free_port(),
+                              kafka_sasl_plain_users={ROTATING_USER: ROTATING_PASSWORD},
                               kafka_partitions=partitions,
                               kafka_auto_create_topics=auto_create_topics)
     infra = _fresh("kafka", s)
@@ -146,7 +170,8 @@ def start_kafka(partitions: int = 1, auto_create_topics: bool = False,
         raise RuntimeError(f"could not start Kafka: {exc}") from None
     return KafkaService(bootstrap=s.kafka_bootstrap, log_path=comp.log_path, infra=infra,
                         sasl_bootstrap=s.kafka_sasl_bootstrap, sasl_username=s.kafka_sasl_username,
-                        sasl_password=s.kafka_sasl_password, ssl_bootstrap=s.kafka_ssl_bootstrap,
+                        sasl_password=s.kafka_sasl_password, rotating_username=ROTATING_USER,
+                        rotating_password=ROTATING_PASSWORD, ssl_bootstrap=s.kafka_ssl_bootstrap,
                         ssl_ca_location=str(comp.tls_dir / "ca.pem"))
 
 
