@@ -23,6 +23,12 @@ bool ParseDouble(std::string_view s, double* out);
 // SQL LIKE with % and _ wildcards and backslash escape; case-insensitive when asked.
 bool LikeMatch(std::string_view text, std::string_view pattern, bool case_insensitive);
 std::string HexEncode(std::string_view bytes);
+// `s` as a double-quoted SQL string literal that Basalt's lexer (and MySQL's) reads back as `s`:
+// quotes, backslashes and control bytes are backslash-escaped. For statements Basalt prints
+// (SHOW CREATE TABLE, SHOW CREATE ROUTINE LOAD).
+std::string SqlStringLiteral(std::string_view s);
+// `name` as a backquoted identifier (a backquote inside is doubled).
+std::string SqlIdentifier(std::string_view name);
 // A random (version 4) UUID in its 36-character text form, e.g. for INSERT labels, routine load
 // task ids and consumer group ids.
 std::string NewUuid();

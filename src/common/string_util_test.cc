@@ -42,5 +42,14 @@ TEST(StringUtilTest, NewUuidIsVersion4Text) {
   for (char c : a) EXPECT_TRUE(c == '-' || std::isxdigit(static_cast<unsigned char>(c))) << a;
 }
 
+TEST(StringUtilTest, SqlStringLiteralAndIdentifier) {
+  EXPECT_EQ(SqlStringLiteral("plain"), "\"plain\"");
+  EXPECT_EQ(SqlStringLiteral("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(SqlStringLiteral(std::string("\n\t\r\0\b\x1a", 6)), "\"\\n\\t\\r\\0\\b\\Z\"");
+  EXPECT_EQ(SqlStringLiteral("'single' quotes stay"), "\"'single' quotes stay\"");
+  EXPECT_EQ(SqlIdentifier("my job"), "`my job`");
+  EXPECT_EQ(SqlIdentifier("a`b"), "`a``b`");
+}
+
 }  // namespace
 }  // namespace basalt

@@ -386,37 +386,6 @@ bool IsSecretProperty(const std::string& key) {
   return lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos;
 }
 
-// A double-quoted SQL string literal the lexer reads back as `s` (backslash escapes).
-std::string SqlQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\0': out += "\\0"; break;
-      case '\b': out += "\\b"; break;
-      case '\x1a': out += "\\Z"; break;
-      default: out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-// A backquoted identifier (a doubled backquote inside).
-std::string SqlIdentifier(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    out += c;
-    if (c == '`') out += '`';
-  }
-  out += '`';
-  return out;
-}
-
 std::string OffsetText(int64_t offset) {
   return offset == kOffsetBeginning ? "OFFSET_BEGINNING" : offset == kOffsetEnd ? "OFFSET_END" : std::to_string(offset);
 }
@@ -778,8 +747,8 @@ std::string ShowCreateRoutineLoadText(const proto::RoutineLoadJobMeta& job) {
                     SqlIdentifier(job.table());
   // Load properties, only those written (the stored fields are empty otherwise), comma separated.
   std::vector<std::string> load;
-  if (!job.column_separator().empty()) load.push_back("COLUMNS TERMINATED BY " + SqlQuote(job.column_separator()));
-  if (!job.row_delimiter().empty()) load.push_back("ROWS TERMINATED BY " + SqlQuote(job.row_delimiter()));
+  if (!job.column_separator().empty()) load.push_back("COLUMNS TERMINATED BY " + SqlStringLiteral(job.column_separator()));
+  if (!job.row_delimiter().empty()) load.push_back("ROWS TERMINATED BY " + SqlStringLiteral(job.row_delimiter()));
   if (job.columns_size() > 0) {
     std::string columns = "COLUMNS (";
     for (int i = 0; i < job.columns_size(); ++i) columns += (i ? ", " : "") + job.columns(i);
@@ -828,7 +797,7 @@ std::string ShowCreateRoutineLoadText(const proto::RoutineLoadJobMeta& job) {
   auto block = [](const std::vector<std::pair<std::string, std::string>>& kv) {
     std::string out = "(\n";
     for (size_t i = 0; i < kv.size(); ++i) {
-      out += SqlQuote(kv[i].first) + " = " + SqlQuote(kv[i].second) + (i + 1 < kv.size() ? ",\n" : "\n");
+      out += SqlStringLiteral(kv[i].first) + " = " + SqlStringLiteral(kv[i].second) + (i + 1 < kv.size() ? ",\n" : "\n");
     }
     return out + ")";
   };

@@ -38,15 +38,6 @@ bool Keyable(const DataType& t) {
          t.id != TypeId::kBinary && t.id != TypeId::kVarbinary;
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 int FindColumn(const proto::TableMeta& t, const std::string& name) {
   for (int i = 0; i < t.columns_size(); ++i) {
     if (EqualsIgnoreCase(t.columns(i).name(), name)) return i;
@@ -382,14 +373,14 @@ std::string ShowCreateTableText(const proto::TableMeta& t) {
     s += "  `" + c.name() + "` " + c.type_sql();
     if (!c.aggregation().empty()) s += " " + c.aggregation();
     s += c.nullable() ? " NULL" : " NOT NULL";
-    if (c.has_default()) s += " DEFAULT " + (c.default_is_expr() ? c.default_value() : Quote(c.default_value()));
-    s += " COMMENT " + Quote(c.comment());
+    if (c.has_default()) s += " DEFAULT " + (c.default_is_expr() ? c.default_value() : SqlStringLiteral(c.default_value()));
+    s += " COMMENT " + SqlStringLiteral(c.comment());
     s += i + 1 < t.columns_size() ? ",\n" : "\n";
   }
   // StarRocks prints a space after the engine name.
   s += ") ENGINE=OLAP \n";
   s += KeysTypeSql(t.keys_type()) + "(" + BacktickList({t.key_columns().begin(), t.key_columns().end()}) + ")\n";
-  s += "COMMENT " + Quote(t.comment().empty() ? "OLAP" : t.comment()) + "\n";
+  s += "COMMENT " + SqlStringLiteral(t.comment().empty() ? "OLAP" : t.comment()) + "\n";
   if (t.partition().kind() != "UNPARTITIONED" && !t.partition().text().empty()) s += t.partition().text() + "\n";
   const auto& d = t.distribution();
   if (d.kind() == "HASH") {
@@ -403,7 +394,7 @@ std::string ShowCreateTableText(const proto::TableMeta& t) {
   std::map<std::string, std::string> sorted(t.properties().begin(), t.properties().end());
   s += "PROPERTIES (\n";
   size_t n = 0;
-  for (const auto& [k, v] : sorted) s += Quote(k) + " = " + Quote(v) + (++n < sorted.size() ? ",\n" : "\n");
+  for (const auto& [k, v] : sorted) s += SqlStringLiteral(k) + " = " + SqlStringLiteral(v) + (++n < sorted.size() ? ",\n" : "\n");
   s += ");";
   return s;
 }
