@@ -2,7 +2,9 @@
 exactly-once delivery under kill -9 of the compute node and of the FE (rows produced with unique
 ids are compared with the table: lost, duplicated and phantom rows must all be 0)."""
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -132,6 +134,22 @@ def test_bad_messages_pause_the_job_with_a_reason(basalt_cluster, kafka, minio):
         str(job["Id"]), "clicks", "quickstart", "ROUTINE_LOAD")
     # The committed batch is kept and the server keeps serving.
     assert len(table_rows(fe)) == 3
+
+    # A compute node the heartbeats report dead is not asked for its logs: a hung CN (stopped, its
+    # port still open) would otherwise cost the query an HTTP timeout. The log says why it is
+    # missing, and the query answers at once.
+    cn = basalt_cluster.cn
+    os.kill(cn.pid, signal.SIGSTOP)
+    try:
+        fe.wait_cn_alive(cn, alive=False, timeout=30)
+        started = time.monotonic()
+        _, tracking = fe.query(job["TrackingSQL"])
+        elapsed = time.monotonic() - started
+        assert "is not alive" in tracking[0][0], tracking
+        assert elapsed < 1.5, elapsed  # the HTTP timeout is 2 s
+    finally:
+        os.kill(cn.pid, signal.SIGCONT)
+    fe.wait_cn_alive(cn)
 
 
 def test_unknown_topic_pauses_with_a_reason(basalt_cluster, kafka, minio):

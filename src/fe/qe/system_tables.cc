@@ -5,6 +5,7 @@
 
 #include "common/http/http_client.h"
 #include "common/string_util.h"
+#include "fe/cluster/compute_node_manager.h"
 #include "fe/load/routine_load_job.h"
 #include "fe/qe/executor.h"
 #include "fe/qe/table_ddl.h"
@@ -31,11 +32,20 @@ std::vector<Row> NoRows(const FeContext&, Session&) { return {}; }
 // rather than kept in FE memory from the task responses: the responses carry only 3 samples per
 // task and FE memory is lost on restart, while the URLs are journaled and the logs hold every
 // logged row. The price is a network read per URL, bounded by a short timeout and a size cap;
-// a CN that cannot be reached once is not asked again in the same query, so a dead node costs
-// one timeout rather than one per log.
+// a CN the heartbeats already report dead is not asked at all, and one that cannot be reached
+// once is not asked again in the same query, so a dead node costs at most one timeout rather than
+// one per log.
 std::vector<Row> LoadTrackingLogRows(const FeContext& fe, Session&) {
   constexpr size_t kMaxTrackingLogBytes = 1024 * 1024;
   std::map<std::string, Status> unreachable;  // "host:port" -> why, for this query.
+  if (fe.compute_nodes != nullptr) {
+    for (const ComputeNodeInfo& node : fe.compute_nodes->Nodes()) {
+      if (node.alive || node.http_port < 0) continue;
+      std::string where = node.host + ":" + std::to_string(node.http_port);
+      unreachable.emplace(where, Status::IOError("compute node " + where + " is not alive" +
+                                                 (node.err_msg.empty() ? "" : ": " + node.err_msg)));
+    }
+  }
   ErrorLogFetcher fetch = [&](const std::string& url) -> Result<std::string> {
     Result<HttpUrl> parsed = ParseHttpUrl(url);
     if (!parsed.ok()) return parsed.status();
