@@ -38,7 +38,6 @@ bool KeyEqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-
 // Whether `name` can be compared with a key as it stands in the document (still escaped): with no
 // quote or backslash in it, equal bytes followed by the closing quote can only be that key.
 bool IsPlainKey(std::string_view name) {
