@@ -332,8 +332,7 @@ Result<Value> CastValue(const Value& v, const DataType& type, bool strict) {
         return fail(type.id == TypeId::kDate ? "date" : "datetime");
       }
       if (type.id == TypeId::kDate) {
-        int64_t days = micros / 86400000000LL - (micros % 86400000000LL < 0 ? 1 : 0);
-        return Value::Int(days, type);
+        return Value::Int(DateOfDateTime(micros), type);
       }
       return Value::Int(micros, type);
     }
@@ -769,7 +768,7 @@ const std::unordered_map<std::string, Resolver>& Registry() {
         ASSIGN_OR_RETURN(Value dt, CastValue(v[0], DataType::DateTime()));
         if (dt.is_null()) return Value::Null(DataType::BigInt());
         int64_t micros = dt.int_value();
-        int64_t days = micros / 86400000000LL - (micros % 86400000000LL < 0 ? 1 : 0);
+        int64_t days = DateOfDateTime(micros);
         int64_t secs = (micros - days * 86400000000LL) / 1000000;
         int64_t y;
         unsigned mo, d;
@@ -802,13 +801,8 @@ const std::unordered_map<std::string, Resolver>& Registry() {
   return *kRegistry;
 }
 
-bool ZonedName(std::string_view name) {
-  return name == "from_unixtime" || name == "unix_timestamp" || name == "now" || name == "current_timestamp" ||
-         name == "localtime" || name == "localtimestamp" || name == "curdate" || name == "current_date";
-}
-
 // The functions whose result depends on the time zone (time_zone.h), or nullopt for any other
-// name. ZonedName lists the same names.
+// name.
 std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, const std::vector<DataType>& args,
                                                      const TimeZone& zone) {
   if (name == "from_unixtime") {
@@ -848,9 +842,7 @@ std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, cons
     if (!args.empty()) return Result<ResolvedFunction>(ArgCountError(name));
     ScalarKernel kernel = [zone](const std::vector<ColumnPtr>&, size_t rows, const DataType& type) -> Result<ColumnPtr> {
       int64_t micros = zone.CivilMicrosFromEpochSeconds(static_cast<int64_t>(std::time(nullptr)));
-      constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
-      int64_t days = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
-      return Column::MakeConstant(Value::Int(days, type), rows);
+      return Column::MakeConstant(Value::Int(DateOfDateTime(micros), type), rows);
     };
     return Result<ResolvedFunction>(ResolvedFunction{std::move(kernel), DataType::Date()});
   }
@@ -859,7 +851,9 @@ std::optional<Result<ResolvedFunction>> ResolveZoned(std::string_view name, cons
 
 }  // namespace
 
-bool IsTimeZoneDependent(std::string_view name) { return ZonedName(name); }
+// Derived from ResolveZoned so the list of zone-dependent names lives in one place. For those
+// names this builds a kernel only to drop it, which is rare (a few calls per statement).
+bool IsTimeZoneDependent(std::string_view name) { return ResolveZoned(name, {}, TimeZone()).has_value(); }
 
 Result<ResolvedFunction> ResolveFunction(std::string_view name, const std::vector<DataType>& arg_types) {
   return ResolveFunction(name, arg_types, FunctionContext{});

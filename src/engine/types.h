@@ -86,6 +86,12 @@ int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
 std::string FormatDate(int64_t days);
 std::string FormatDateTime(int64_t micros, int fractional_digits = 0);
+// The DATE (days since 1970-01-01) holding a DATETIME (microseconds since 1970-01-01 00:00:00):
+// floor division, so instants before 1970 fall on the day before, not the day after.
+inline int64_t DateOfDateTime(int64_t micros) {
+  constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+  return micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
+}
 bool ParseDate(std::string_view text, int64_t* days);
 bool ParseDateTime(std::string_view text, int64_t* micros);
 

@@ -18,8 +18,8 @@ from kafka import TopicPartition
 
 from harness import basalt as basalt_harness
 from harness.quickstart import setup_quickstart
-from harness.routine_load import (check_exactly_once, produce_ids, quickstart_topic, show_job, stats, table_rows,
-                                  wait_job, wait_loaded, wait_state)
+from harness.routine_load import (assert_not_logged, check_exactly_once, produce_ids, quickstart_topic, show_job,
+                                  stats, table_rows, wait_job, wait_loaded, wait_state)
 
 
 def row(uid, site="s"):
@@ -357,10 +357,7 @@ def test_sasl_plain_authentication(basalt_cluster, kafka, minio):
     assert "Authentication failed" in reason, reason  # the broker's own words, via librdkafka
     assert wrong not in json.dumps(job), job
     assert json.loads(job["CustomProperties"])["sasl.password"] == "******"
-    for process in (fe, cn):
-        for path in [process.stdout_path, process.stderr_path, *process.log_dir.glob("*")]:
-            if path.is_file():
-                assert wrong not in path.read_text(errors="replace"), f"{path} shows the password"
+    assert_not_logged((fe, cn), wrong)
     assert table_rows(fe) == []
 
     fe.execute(f'ALTER ROUTINE LOAD FOR quickstart.badpass FROM KAFKA ("property.sasl.password" = '
@@ -418,10 +415,7 @@ def test_password_changed_while_running(basalt_cluster, kafka, minio):
     time.sleep(2.0)
     job = show_job(fe, "rotate")
     assert job["State"] == "PAUSED" and stats(job)["abortedTaskNum"] == aborted, job
-    for process in (fe, cn):
-        for path in [process.stdout_path, process.stderr_path, *process.log_dir.glob("*")]:
-            if path.is_file():
-                assert old_password not in path.read_text(errors="replace"), f"{path} shows the password"
+    assert_not_logged((fe, cn), old_password)
 
     fe.execute(f'ALTER ROUTINE LOAD FOR quickstart.rotate FROM KAFKA ("property.sasl.password" = "{new_password}")')
     fe.execute("RESUME ROUTINE LOAD FOR quickstart.rotate")

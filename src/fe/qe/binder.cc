@@ -96,9 +96,7 @@ Result<std::optional<Value>> SessionFunction(const std::string& name, const std:
   if (name == "curdate" || name == "current_date" || name == "utc_date") {
     RETURN_IF_ERROR(no_args());
     ASSIGN_OR_RETURN(int64_t micros, start_civil_micros(name == "utc_date"));
-    constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
-    int64_t days = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
-    return std::optional<Value>(Value::Int(days, DataType::Date()));
+    return std::optional<Value>(Value::Int(DateOfDateTime(micros), DataType::Date()));
   }
   if (name == "unix_timestamp" && args.empty()) {
     int64_t ms = s.query_start_ms() ? s.query_start_ms() : NowMillis();

@@ -89,3 +89,11 @@ def check_exactly_once(fe, expected_ids):
     duplicated = len(seen) - len(unique)
     phantom = len(unique - expected_ids)
     return lost, duplicated, phantom
+
+
+def assert_not_logged(processes, secret):
+    """No stdout, stderr or log file of the given Basalt processes contains `secret`."""
+    for process in processes:
+        for path in [process.stdout_path, process.stderr_path, *process.log_dir.glob("*")]:
+            if path.is_file():
+                assert secret not in path.read_text(errors="replace"), f"{path} shows the password"
