@@ -333,7 +333,20 @@ class Parser {
     return stmt;
   }
 
+  // Parenthesized and nested queries recurse through here: bounded like expressions (one depth
+  // counter for both), so "((((...SELECT" is an error instead of a stack overflow.
   Result<std::shared_ptr<SelectStmt>> ParseSelect() {
+    if (++depth_ > kMaxDepth) {
+      --depth_;
+      return Status::Sql(sql_errors::kParseError, "query nesting is too deep (more than " +
+                                                      std::to_string(kMaxDepth) + " levels)");
+    }
+    Result<std::shared_ptr<SelectStmt>> result = ParseSelectUnion();
+    --depth_;
+    return result;
+  }
+
+  Result<std::shared_ptr<SelectStmt>> ParseSelectUnion() {
     ASSIGN_OR_RETURN(std::shared_ptr<SelectStmt> first, ParseSelectCore());
     if (!IsWord("UNION") && !IsWord("EXCEPT") && !IsWord("INTERSECT") && !IsWord("MINUS")) return first;
     auto node = std::make_shared<SelectStmt>();

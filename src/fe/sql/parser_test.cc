@@ -136,6 +136,14 @@ TEST(ParserTest, CastTargetsWithoutALengthAreUnbounded) {
   EXPECT_EQ(cast_type("select cast(x as varchar)").ToSql(), "varchar(65533)");
 }
 
+// Found by the SQL parser fuzzer: thousands of "(" before SELECT overflowed the stack.
+TEST(ParserTest, DeeplyNestedQueriesAreAnErrorNotACrash) {
+  Status deep = ParseError(std::string(100000, '(') + "SELECT 1");
+  EXPECT_NE(deep.message().find("nesting is too deep"), std::string::npos) << deep.message();
+  EXPECT_TRUE(ParseStatement("((((SELECT 1))))").ok());
+  EXPECT_TRUE(ParseStatement("SELECT * FROM (SELECT * FROM (SELECT 1) a) b").ok());
+}
+
 TEST(ParserTest, ErrorsNamePosition) {
   // As in MySQL, FORM is taken as an alias, so the error points at `dual`.
   Status s = ParseError("SELECT 1 FORM dual");
